@@ -1,0 +1,27 @@
+# One place per third-party dependency; each becomes an imported target ot::<name>.
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(fmt REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+
+find_path(LIBDEFLATE_INCLUDE_DIR libdeflate.h REQUIRED)
+find_library(LIBDEFLATE_LIBRARY deflate REQUIRED)
+add_library(ot_libdeflate INTERFACE)
+target_include_directories(ot_libdeflate SYSTEM INTERFACE ${LIBDEFLATE_INCLUDE_DIR})
+target_link_libraries(ot_libdeflate INTERFACE ${LIBDEFLATE_LIBRARY})
+
+add_library(ot_boost INTERFACE)
+target_include_directories(ot_boost SYSTEM INTERFACE ${Boost_INCLUDE_DIRS})
+target_compile_definitions(ot_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_link_libraries(ot_boost INTERFACE Threads::Threads)
+
+if(OT_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(OT_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ot {
+
+std::string HexEncode(std::string_view bytes);  // lowercase
+std::optional<std::string> HexDecode(std::string_view hex);
+
+std::string Base64Encode(std::string_view bytes);     // RFC 4648 standard alphabet, padded
+std::string Base64UrlEncode(std::string_view bytes);  // URL-safe alphabet, no padding
+// Accepts both alphabets, with or without padding; nullopt on any other character.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+// RFC 3986 percent-encoding: unreserved A-Z a-z 0-9 - _ . ~ stay, the rest become %XX (uppercase).
+// With keep_slash, '/' also stays (SigV4 canonical URIs).
+std::string UriEncode(std::string_view s, bool keep_slash = false);
+// Decodes %XX; with plus_as_space, '+' becomes ' ' (form bodies). Invalid escapes stay literal.
+std::string UriDecode(std::string_view s, bool plus_as_space = false);
+
+}  // namespace ot

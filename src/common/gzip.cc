@@ -1,0 +1,81 @@
+#include "common/gzip.h"
+
+#include <libdeflate.h>
+#include <zlib.h>
+
+namespace ot {
+
+std::string GzipCompress(std::string_view data, int level) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(level);
+  OT_CHECK(c != nullptr);
+  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
+  libdeflate_free_compressor(c);
+  OT_CHECK(n > 0);
+  out.resize(n);
+  return out;
+}
+
+bool LooksGzipped(std::string_view data) {
+  return data.size() >= 2 && static_cast<uint8_t>(data[0]) == 0x1f &&
+         static_cast<uint8_t>(data[1]) == 0x8b;
+}
+
+Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes) {
+  // zlib streams any size and handles concatenated members; libdeflate needs the output size.
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+    return Status(Error::kInternal, "inflateInit2 failed");
+  }
+  std::string out;
+  out.resize(std::min<size_t>(std::max<size_t>(data.size() * 4, 4096), max_bytes + 1));
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  size_t produced = 0;
+  Status status;
+  while (true) {
+    if (produced == out.size()) {
+      if (out.size() > max_bytes) {
+        status = Status(Error::kRequestTooLarge, "decompressed body exceeds " +
+                                                     std::to_string(max_bytes) + " bytes");
+        break;
+      }
+      out.resize(std::min(out.size() * 2, max_bytes + 1));
+    }
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    zs.avail_out = static_cast<uInt>(out.size() - produced);
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    produced = out.size() - zs.avail_out;
+    if (rc == Z_STREAM_END) {
+      if (zs.avail_in == 0) break;
+      if (!LooksGzipped(std::string_view(reinterpret_cast<const char*>(zs.next_in), zs.avail_in))) {
+        break;  // trailing garbage after the last member is ignored, as gunzip does with zeros
+      }
+      inflateReset(&zs);
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      status = Status(Error::kValidation, "gzip data is truncated");
+      break;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      status = Status(Error::kValidation,
+                      std::string("gzip data is corrupt: ") + (zs.msg ? zs.msg : "inflate error"));
+      break;
+    }
+  }
+  inflateEnd(&zs);
+  if (!status.ok()) return status;
+  if (produced > max_bytes) {
+    return Status(Error::kRequestTooLarge,
+                  "decompressed body exceeds " + std::to_string(max_bytes) + " bytes");
+  }
+  out.resize(produced);
+  return out;
+}
+
+uint32_t Crc32(std::string_view data, uint32_t crc) {
+  return libdeflate_crc32(crc, data.data(), data.size());
+}
+
+}  // namespace ot

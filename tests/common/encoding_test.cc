@@ -1,0 +1,71 @@
+#include "common/encoding.h"
+
+#include <gtest/gtest.h>
+
+#include "common/gzip.h"
+#include "common/json_writer.h"
+#include "support/matchers.h"
+
+namespace ot {
+namespace {
+
+using ot::testing::HasError;
+using ot::testing::IsOk;
+
+TEST(Base64, RoundTripsAllLengths) {
+  std::string data;
+  for (int i = 0; i < 40; ++i) {
+    auto decoded = Base64Decode(Base64Encode(data));
+    ASSERT_TRUE(decoded.has_value());
+    EXPECT_EQ(*decoded, data);
+    auto url = Base64Decode(Base64UrlEncode(data));
+    ASSERT_TRUE(url.has_value());
+    EXPECT_EQ(*url, data);
+    data.push_back(static_cast<char>(i * 37 + 250));
+  }
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_FALSE(Base64Decode("ab$c").has_value());
+}
+
+TEST(UriEncoding, EncodesReservedAndDecodesForms) {
+  EXPECT_EQ(UriEncode("a b/c~d*"), "a%20b%2Fc~d%2A");
+  EXPECT_EQ(UriEncode("a b/c", /*keep_slash=*/true), "a%20b/c");
+  EXPECT_EQ(UriDecode("hello+%26+bye", /*plus_as_space=*/true), "hello & bye");
+  EXPECT_EQ(UriDecode("a+b%2"), "a+b%2");
+}
+
+TEST(Hex, RoundTrips) {
+  EXPECT_EQ(HexEncode("\x01\xab"), "01ab");
+  EXPECT_EQ(HexDecode("01AB").value(), "\x01\xab");
+  EXPECT_FALSE(HexDecode("0g").has_value());
+}
+
+TEST(Gzip, RoundTripsAndJoinsMembers) {
+  std::string a(100000, 'a'), b = "tail";
+
+  auto both = GzipDecompress(GzipCompress(a) + GzipCompress(b), 1 << 20);
+
+  ASSERT_THAT(both, IsOk());
+  EXPECT_EQ(*both, a + b);
+}
+
+TEST(Gzip, RejectsCorruptTruncatedAndOversizedInput) {
+  std::string z = GzipCompress(std::string(5000, 'x'));
+
+  EXPECT_THAT(GzipDecompress(z.substr(0, z.size() / 2), 1 << 20), HasError(Error::kValidation));
+  EXPECT_THAT(GzipDecompress(z, 100), HasError(Error::kRequestTooLarge));
+  z[12] ^= 0x55;
+  EXPECT_FALSE(GzipDecompress(z, 1 << 20).ok());
+}
+
+TEST(JsonWriter, WritesCompactEscapedJson) {
+  JsonWriter w;
+  w.BeginObject().Key("a").String("q\"\\\n\x01").Key("b").BeginArray().Int(-1).Bool(true).Null();
+  w.Double(1.5).EndArray().Key("c").Raw("{}").EndObject();
+
+  EXPECT_EQ(w.str(), R"({"a":"q\"\\\n\u0001","b":[-1,true,null,1.5],"c":{}})");
+}
+
+}  // namespace
+}  // namespace ot
