@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/identity.h"
+#include "common/env.h"
+#include "store/event_store.h"
+
+namespace ot::api::handlers {
+
+// Everything known about one answered API call, to become its CloudTrail management event.
+struct CallFacts {
+  const auth::Principal* principal = nullptr;  // null when authentication failed
+  std::string access_key_id;                   // as presented, even if unknown
+  std::string account_id;                      // the server's account (recipientAccountId)
+  std::string region;
+  std::string event_source;  // cloudtrail.amazonaws.com, sts.amazonaws.com
+  std::string event_name;
+  std::string source_ip;
+  std::string user_agent;
+  std::string request_parameters;  // JSON object text or empty (→ null)
+  std::string response_elements;   // JSON object text or empty (→ null)
+  std::string error_code;          // empty on success
+  std::string error_message;
+  std::string request_id;
+  bool read_only = false;
+  std::vector<events::Resource> resources;
+  SysMillis event_time{};
+};
+
+// The record CloudTrail would write for the call (records.md §4 emission rules), serialised and
+// with its lookup attributes. `random` supplies the eventID.
+store::NewEvent BuildCallEvent(const CallFacts& facts, Random& random);
+
+// readOnly by verb, as CloudTrail marks calls: Get*, Describe*, List*, Lookup*.
+bool IsReadOnlyName(std::string_view event_name);
+
+}  // namespace ot::api::handlers

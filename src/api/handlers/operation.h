@@ -1,0 +1,85 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/protocol/json_value.h"
+#include "api/protocol/query.h"
+#include "auth/identity.h"
+#include "common/env.h"
+#include "common/status.h"
+#include "events/record.h"
+#include "store/event_store.h"
+
+namespace ot::api::handlers {
+
+// What handlers may use. Owned by the server; outlives every call.
+struct Services {
+  store::EventStore& store;
+  Env& env;
+  std::string account_id;
+  std::string home_region;
+  size_t max_ingest_records = 100000;  // per IngestEvents call
+};
+
+// One authenticated call.
+struct CallContext {
+  const auth::Caller& caller;  // principal and the region of the credential scope
+  std::string_view request_id;
+  SysMillis now;
+};
+
+// What a handler produced: the reply body and what the call's own record should say.
+struct Outcome {
+  std::string body;                     // JSON 1.1 body, or the inner XML of a Query result
+  std::string request_parameters;       // the record's requestParameters; empty → from input
+  std::string response_elements;        // the record's responseElements; empty → null
+  std::vector<events::Resource> resources;
+  std::vector<store::NewEvent> events;  // external events appended with the call's own record
+  // Runs after the append with its result (own record last); may rewrite `body`.
+  std::function<void(const store::AppendResult&, std::string* body)> finish;
+};
+
+// A CloudTrail-style JSON 1.1 operation.
+struct JsonOperation {
+  std::string_view name;          // "LookupEvents"
+  std::string_view event_source;  // "cloudtrail.amazonaws.com"
+  std::string_view action;        // IAM action: "cloudtrail:LookupEvents"
+  bool read_only;
+  // Handlers get either the parsed input or, for bulk bodies, the raw bytes.
+  Result<Outcome> (*handle)(const Services&, const CallContext&, JsonValue input) = nullptr;
+  Result<Outcome> (*handle_raw)(const Services&, const CallContext&, std::string_view body) =
+      nullptr;
+};
+
+// An AWS Query operation (STS).
+struct QueryOperation {
+  std::string_view name;
+  std::string_view event_source;  // "sts.amazonaws.com"
+  std::string_view action;
+  std::string_view xmlns;
+  bool read_only;
+  bool needs_authorization;  // GetCallerIdentity cannot be denied
+  Result<Outcome> (*handle)(const Services&, const CallContext&, const QueryParams& params);
+};
+
+// X-Amz-Target prefixes that select a JSON operation table.
+inline constexpr std::string_view kCloudTrailTargetPrefix =
+    "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
+inline constexpr std::string_view kCloudTrailShortTargetPrefix = "CloudTrail_20131101.";
+inline constexpr std::string_view kOpenTrailTargetPrefix = "OpenTrail_20261101.";
+
+// nullptr when the target names no operation we serve.
+const JsonOperation* FindJsonOperation(std::string_view target);
+// The operation name of a target (after the last '.'), for records of unknown operations.
+std::string_view TargetOperationName(std::string_view target);
+const QueryOperation* FindQueryOperation(std::string_view service, std::string_view action);
+
+// Operation handlers (one file each).
+Result<Outcome> LookupEvents(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> IngestEvents(const Services&, const CallContext&, std::string_view body);
+Result<Outcome> GetCallerIdentity(const Services&, const CallContext&, const QueryParams&);
+
+}  // namespace ot::api::handlers

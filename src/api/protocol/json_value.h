@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace ot::api {
+
+// A read-only view of one value inside a parsed JSON document. Cheap to copy; valid while the
+// JsonDocument that produced it lives. Hides the JSON library from handlers.
+class JsonValue {
+ public:
+  enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+
+  Type type() const;
+  bool is_object() const { return type() == Type::kObject; }
+  bool is_array() const { return type() == Type::kArray; }
+  bool is_string() const { return type() == Type::kString; }
+  bool is_null() const { return type() == Type::kNull; }
+
+  std::optional<JsonValue> Get(std::string_view member) const;  // objects only
+  std::vector<JsonValue> Items() const;                          // arrays only
+  std::vector<std::pair<std::string_view, JsonValue>> Members() const;  // objects only
+
+  std::string_view AsString() const;      // strings only
+  bool AsBool() const;                    // booleans only
+  double AsDouble() const;                // numbers only
+  std::optional<int64_t> AsInt() const;   // integral numbers only
+  std::string Minified() const;           // compact JSON text of this value
+
+ private:
+  friend class JsonDocument;
+  alignas(8) unsigned char storage_[16];
+};
+
+std::string_view JsonTypeName(JsonValue::Type type);  // "string", "number", …
+
+// A parsed JSON document; owns the memory its JsonValues point into.
+class JsonDocument {
+ public:
+  // Parses `text`; an empty body parses as {}. Fails with kSerialization on malformed JSON.
+  static Result<std::unique_ptr<JsonDocument>> Parse(std::string_view text);
+  ~JsonDocument();
+  JsonValue root() const;
+
+ private:
+  JsonDocument();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Typed access to the members of one input structure. Errors name the member by its path:
+// wrong JSON type → kSerialization, missing required member → kValidation.
+class Members {
+ public:
+  Members(JsonValue object, std::string path) : object_(object), path_(std::move(path)) {}
+
+  Result<std::optional<std::string>> OptString(std::string_view name) const;
+  Result<std::string> ReqString(std::string_view name) const;
+  Result<std::optional<int64_t>> OptInt(std::string_view name) const;
+  Result<std::optional<bool>> OptBool(std::string_view name) const;
+  // Epoch seconds (integer or fraction) or an ISO-8601 string.
+  Result<std::optional<int64_t>> OptTimestampMillis(std::string_view name) const;
+  Result<std::optional<std::vector<JsonValue>>> OptList(std::string_view name) const;
+  std::string PathOf(std::string_view name) const;
+
+ private:
+  Result<std::optional<JsonValue>> Typed(std::string_view name, JsonValue::Type want) const;
+
+  JsonValue object_;
+  std::string path_;
+};
+
+// The JSON of `value` with the first letter of every object key lower-cased: how CloudTrail
+// writes the requestParameters of JSON-protocol calls ({"Name":…} → {"name":…}).
+std::string LowerCamelJson(JsonValue value);
+
+}  // namespace ot::api

@@ -1,0 +1,154 @@
+#include "cli/http_client.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <strings.h>
+
+#include "api/protocol/json_value.h"
+#include "auth/sigv4.h"
+
+namespace ot::cli {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+Result<Endpoint> ParseEndpoint(std::string_view url) {
+  constexpr std::string_view kHttp = "http://";
+  if (url.substr(0, 8) == "https://") {
+    return Status(Error::kValidation, "https endpoints are not supported yet: " + std::string(url));
+  }
+  if (url.substr(0, kHttp.size()) != kHttp) {
+    return Status(Error::kValidation, "--endpoint-url must start with http://, got " +
+                                          std::string(url));
+  }
+  std::string_view rest = url.substr(kHttp.size());
+  rest = rest.substr(0, rest.find('/'));
+  if (rest.empty()) return Status(Error::kValidation, "--endpoint-url has no host");
+  Endpoint e;
+  e.host_header = std::string(rest);
+  size_t colon = rest.rfind(':');
+  if (colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
+    e.host = std::string(rest.substr(0, colon));
+    e.port = std::string(rest.substr(colon + 1));
+  } else {
+    e.host = std::string(rest);
+    e.port = "80";
+  }
+  if (e.host.size() > 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
+  return e;
+}
+
+std::string_view HttpResponse::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+  }
+  return {};
+}
+
+struct HttpClient::Impl {
+  Endpoint endpoint;
+  net::io_context ioc;
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+
+  Status Connect() {
+    stream.emplace(ioc);
+    tcp::resolver resolver(ioc);
+    beast::error_code ec;
+    auto results = resolver.resolve(endpoint.host, endpoint.port, ec);
+    if (!ec) stream->connect(results, ec);
+    if (ec) {
+      stream.reset();
+      return Status(Error::kUnavailable, "cannot connect to " + endpoint.host_header + ": " +
+                                             ec.message());
+    }
+    stream->socket().set_option(tcp::no_delay(true), ec);
+    buffer.clear();
+    return Status::Ok();
+  }
+};
+
+HttpClient::HttpClient(Endpoint endpoint) : impl_(std::make_unique<Impl>()) {
+  impl_->endpoint = std::move(endpoint);
+}
+HttpClient::~HttpClient() = default;
+
+Result<HttpResponse> HttpClient::Post(
+    std::string_view path, const std::vector<std::pair<std::string, std::string>>& headers,
+    std::string_view body) {
+  http::request<http::string_body> req{http::verb::post, std::string(path), 11};
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = std::string(body);
+  req.keep_alive(true);
+  req.prepare_payload();
+  // A kept-alive connection may have been closed by the server meanwhile: retry once, fresh.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    bool reused = impl_->stream.has_value();
+    if (!reused) OT_RETURN_IF_ERROR(impl_->Connect());
+    beast::error_code ec;
+    impl_->stream->expires_after(std::chrono::seconds(300));
+    http::write(*impl_->stream, req, ec);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(256ull << 20);
+    if (!ec) http::read(*impl_->stream, impl_->buffer, parser, ec);
+    if (ec) {
+      impl_->stream.reset();
+      if (reused) continue;
+      return Status(Error::kUnavailable, "request to " + impl_->endpoint.host_header +
+                                             " failed: " + ec.message());
+    }
+    auto res = parser.release();
+    HttpResponse out;
+    out.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) out.headers.emplace_back(f.name_string(), f.value());
+    out.body = std::move(res.body());
+    if (!res.keep_alive()) impl_->stream.reset();
+    return out;
+  }
+  return Status(Error::kUnavailable, "request to " + impl_->endpoint.host_header + " failed");
+}
+
+Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
+                              const Credentials& credentials, const std::string& region,
+                              const JsonCall& call, Clock& clock) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/x-amz-json-1.1"},
+      {"Host", endpoint.host_header},
+      {"X-Amz-Target", call.target},
+  };
+  if (!call.content_encoding.empty()) headers.emplace_back("Content-Encoding", call.content_encoding);
+  if (!credentials.session_token.empty()) {
+    headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  }
+  auth::HttpRequestView view;
+  view.method = "POST";
+  view.raw_path = "/";
+  for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
+  view.body = call.body;
+  auth::SignedHeaders signed_headers =
+      auth::SignRequest(view, credentials.access_key_id, credentials.secret_access_key,
+                        credentials.session_token, region, call.service, clock.Now());
+  headers.emplace_back("X-Amz-Date", signed_headers.amz_date);
+  headers.emplace_back("Authorization", signed_headers.authorization);
+  headers.emplace_back("User-Agent", "opentrail-cli/0.1");
+  return client.Post("/", headers, call.body);
+}
+
+std::string DescribeJsonError(const HttpResponse& response) {
+  auto doc = api::JsonDocument::Parse(response.body);
+  if (doc.ok() && (*doc)->root().is_object()) {
+    api::JsonValue root = (*doc)->root();
+    auto type = root.Get("__type");
+    auto message = root.Get("message");
+    if (type && type->is_string()) {
+      std::string out(type->AsString());
+      if (message && message->is_string()) out += ": " + std::string(message->AsString());
+      return out;
+    }
+  }
+  return "HTTP " + std::to_string(response.status);
+}
+
+}  // namespace ot::cli

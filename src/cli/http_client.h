@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/aws_config.h"
+#include "common/env.h"
+#include "common/status.h"
+
+namespace ot::cli {
+
+struct Endpoint {
+  std::string host;
+  std::string port;
+  std::string host_header;  // host[:port] as clients send it
+};
+
+// Parses http://host[:port][/]. https is not supported yet (kValidation).
+Result<Endpoint> ParseEndpoint(std::string_view url);
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string_view Header(std::string_view name) const;
+};
+
+// A keep-alive HTTP/1.1 connection; reconnects when the server closed it. Not thread-safe:
+// one per thread.
+class HttpClient {
+ public:
+  explicit HttpClient(Endpoint endpoint);
+  ~HttpClient();
+  Result<HttpResponse> Post(std::string_view path,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            std::string_view body);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Signs (SigV4) and sends one JSON 1.1 call: POST / with X-Amz-Target.
+struct JsonCall {
+  std::string target;            // e.g. "OpenTrail_20261101.IngestEvents"
+  std::string service = "cloudtrail";
+  std::string body;
+  std::string content_encoding;  // "gzip" or empty
+};
+Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
+                              const Credentials& credentials, const std::string& region,
+                              const JsonCall& call, Clock& clock);
+
+// "<__type>: <message>" of a JSON error reply, or the HTTP status when the body is not one.
+std::string DescribeJsonError(const HttpResponse& response);
+
+}  // namespace ot::cli

@@ -1,0 +1,101 @@
+// opentrail: the server (`serve`) and its command-line client (`import`, …) in one binary.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/import.h"
+#include "common/env.h"
+#include "common/log.h"
+#include "server/server.h"
+
+namespace {
+
+void AddClientOptions(CLI::App* cmd, ot::cli::ClientOptions* o) {
+  cmd->add_option("--endpoint-url", o->endpoint_url,
+                  "Server URL (default: $AWS_ENDPOINT_URL or http://127.0.0.1:8421)");
+  cmd->add_option("--region", o->region, "Region (default: as the AWS CLI finds it)");
+  cmd->add_option("--profile", o->profile, "Profile of the shared credentials/config files");
+}
+
+int Serve(const ot::server::ServerConfig& config) {
+  auto server = ot::server::Server::Start(config, ot::RealEnv());
+  if (!server.ok()) {
+    std::fprintf(stderr, "opentrail serve: %s\n", server.status().message().c_str());
+    return 1;
+  }
+  (*server)->Run();
+  return 0;
+}
+
+int Import(const ot::cli::ImportOptions& options) {
+  auto summary = ot::cli::RunImport(options, ot::RealEnv());
+  if (!summary.ok()) {
+    std::fprintf(stderr, "opentrail import: %s\n", summary.status().message().c_str());
+    return 1;
+  }
+  const ot::cli::ImportSummary& s = *summary;
+  for (const std::string& e : s.errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+  double mb = static_cast<double>(s.input_bytes) / 1e6;
+  std::printf(
+      "imported %llu files: %llu events read, %llu new, %llu already present; "
+      "%.1f MB in %.2f s (%.1f MB/s, %.0f events/s)%s\n",
+      static_cast<unsigned long long>(s.files - s.failed_files),
+      static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.ingested),
+      static_cast<unsigned long long>(s.duplicates), mb, s.seconds,
+      s.seconds > 0 ? mb / s.seconds : 0.0,
+      s.seconds > 0 ? static_cast<double>(s.records) / s.seconds : 0.0,
+      s.failed_files ? (", " + std::to_string(s.failed_files) + " files failed").c_str() : "");
+  return s.failed_files == 0 ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"OpenTrail: a self-hosted audit trail that speaks CloudTrail's API"};
+  app.require_subcommand(1);
+
+  ot::server::ServerConfig serve;
+  std::string log_level = "info";
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the server");
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Data directory")->capture_default_str();
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve_cmd->add_option("--region", serve.region, "Home region on first start (us-east-1)");
+  serve_cmd->add_option("--account-id", serve.account_id, "12-digit account id on first start");
+  serve_cmd
+      ->add_option("--history-retention-days", serve.history_retention_days,
+                   "Days of event history LookupEvents keeps, by eventTime")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "HTTP threads")->capture_default_str();
+  serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body")
+      ->capture_default_str();
+  serve_cmd->add_option("--port-file", serve.port_file, "Write the bound port to this file");
+  bool no_access_log = false;
+  serve_cmd->add_flag("--no-access-log", no_access_log, "Do not log each request");
+  serve_cmd->add_option("--log-level", log_level, "debug, info, warn or error")
+      ->capture_default_str();
+
+  ot::cli::ImportOptions import;
+  bool no_progress = false;
+  CLI::App* import_cmd = app.add_subcommand(
+      "import", "Import CloudTrail log files (.json.gz, .json, JSON lines) into the server");
+  import_cmd->add_option("paths", import.paths, "Files or folders (walked recursively)")
+      ->required();
+  AddClientOptions(import_cmd, &import.client);
+  import_cmd->add_option("--concurrency", import.concurrency, "Parallel requests")
+      ->capture_default_str();
+  import_cmd->add_option("--batch-bytes", import.max_batch_bytes, "Largest batch of JSON")
+      ->capture_default_str();
+  import_cmd->add_flag("--no-progress", no_progress, "No progress line on the terminal");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve_cmd) {
+    serve.access_log = !no_access_log;
+    if (log_level == "debug") ot::SetLogLevel(ot::LogLevel::kDebug);
+    if (log_level == "warn") ot::SetLogLevel(ot::LogLevel::kWarn);
+    if (log_level == "error") ot::SetLogLevel(ot::LogLevel::kError);
+    return Serve(serve);
+  }
+  import.progress = !no_progress;
+  return Import(import);
+}

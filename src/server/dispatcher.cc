@@ -1,0 +1,332 @@
+#include "server/dispatcher.h"
+
+#include "api/handlers/call_record.h"
+#include "api/protocol/reply.h"
+#include "common/gzip.h"
+#include "common/ids.h"
+#include "common/json_writer.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "server/data_dir.h"
+
+namespace ot::server {
+namespace {
+
+using api::handlers::Outcome;
+
+enum class Protocol { kJson, kQuery };
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+auth::HttpRequestView ViewOf(const HttpRequest& r) {
+  auth::HttpRequestView v;
+  v.method = r.method;
+  v.raw_path = r.path;
+  v.raw_query = r.query;
+  for (const auto& [k, val] : r.headers) v.headers.emplace_back(k, val);
+  v.body = r.body;
+  return v;
+}
+
+// The credential-scope fields of an Authorization header, read leniently so that a call that
+// fails authentication can still be recorded under the key and region it claimed.
+void ClaimedScope(std::string_view authorization, std::string* access_key, std::string* region) {
+  size_t pos = authorization.find("Credential=");
+  if (pos == std::string_view::npos) return;
+  std::string_view cred = authorization.substr(pos + 11);
+  cred = cred.substr(0, cred.find_first_of(", "));
+  size_t slash = cred.find('/');
+  *access_key = std::string(cred.substr(0, std::min<size_t>(slash, 128)));
+  if (slash == std::string_view::npos) return;
+  std::string_view rest = cred.substr(slash + 1);  // date/region/service/aws4_request
+  size_t a = rest.find('/');
+  if (a == std::string_view::npos) return;
+  std::string_view after = rest.substr(a + 1);
+  std::string_view r = after.substr(0, after.find('/'));
+  if (!r.empty() && r.size() <= 32) *region = std::string(r);
+}
+
+}  // namespace
+
+struct Dispatcher::Call {
+  std::shared_ptr<HttpRequest> http;
+  Responder respond;
+  std::string request_id;
+  std::chrono::steady_clock::time_point started;
+  SysMillis now;
+  Protocol protocol = Protocol::kJson;
+  std::string operation;     // for logs, metrics and the record
+  std::string event_source;  // cloudtrail.amazonaws.com / sts.amazonaws.com
+  std::string xmlns;         // Query replies
+  bool read_only = false;
+  std::optional<auth::Caller> caller;
+  std::string claimed_key;
+  std::string region;
+  std::string request_parameters;  // JSON or empty
+  std::function<void(const store::AppendResult&, std::string*)> finish;
+  std::string body;  // decoded request body
+  size_t bytes_in = 0;
+};
+
+Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
+                       const auth::CredentialStore& credentials,
+                       const auth::Authorizer& authorizer, Metrics& metrics)
+    : options_(std::move(options)),
+      services_(services),
+      credentials_(credentials),
+      authorizer_(authorizer),
+      metrics_(metrics) {}
+
+void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond) {
+  auto call = std::make_shared<Call>();
+  call->started = services_.env.clock.Mono();
+  call->now = services_.env.clock.Now();
+  call->request_id = NewUuid(services_.env.random);
+  call->http = std::move(request);
+  call->respond = std::move(respond);
+  call->bytes_in = call->http->body.size();
+  const HttpRequest& req = *call->http;
+
+  if (req.method == "GET" && (req.path == "/health" || req.path == "/metrics")) {
+    call->operation = req.path == "/health" ? "Health" : "Metrics";
+    api::Reply reply;
+    if (req.path == "/health") {
+      reply.body = "{\"status\":\"ok\"}";
+      reply.content_type = "application/json";
+    } else {
+      reply.body = metrics_.Render(services_.store.Stats());
+      reply.content_type = "text/plain; version=0.0.4";
+    }
+    return Reply(*call, std::move(reply));
+  }
+
+  std::string_view target = req.Header("X-Amz-Target");
+  std::string_view content_type = req.Header("Content-Type");
+  if (!target.empty()) {
+    call->protocol = Protocol::kJson;
+    call->operation = std::string(api::handlers::TargetOperationName(target));
+    call->event_source = "cloudtrail.amazonaws.com";
+  } else if (StartsWith(content_type, "application/x-www-form-urlencoded") ||
+             (req.method == "GET" && req.query.find("Action=") != std::string::npos)) {
+    call->protocol = Protocol::kQuery;
+  } else {
+    call->operation = "Unknown";
+    Status s(Error::kUnknownOperation,
+             "The request names no operation: send X-Amz-Target (JSON 1.1) or an Action "
+             "parameter (Query).");
+    return Reply(*call, api::JsonErrorReply(s, call->request_id));
+  }
+
+  call->region = options_.home_region;
+  ClaimedScope(req.Header("Authorization"), &call->claimed_key, &call->region);
+  if (call->protocol == Protocol::kQuery) {
+    // The service comes from the credential scope (STS, later IAM/SNS/CloudWatch).
+    api::QueryParams params =
+        api::QueryParams::Parse(req.method == "GET" ? std::string_view(req.query) : req.body);
+    call->operation = std::string(params.Get("Action").value_or(""));
+    call->event_source = "sts.amazonaws.com";
+    call->xmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
+  }
+
+  auto caller = auth::VerifyRequest(ViewOf(req), credentials_, call->now);
+  if (!caller.ok()) return Finish(call, caller.status(), {});
+  call->caller = std::move(*caller);
+  call->region = call->caller->region;
+  if (!IsValidRegion(call->region)) {
+    return Finish(call, Status(Error::kIncompleteSignature,
+                               "The credential scope names an invalid region '" + call->region + "'."),
+                  {});
+  }
+
+  std::string_view encoding = req.Header("Content-Encoding");
+  if (encoding == "gzip") {
+    auto decoded = GzipDecompress(req.body, options_.max_decoded_body_bytes);
+    if (!decoded.ok()) return Finish(call, decoded.status(), {});
+    call->body = std::move(*decoded);
+  } else if (encoding.empty() || encoding == "identity") {
+    call->body = std::move(call->http->body);
+  } else {
+    return Finish(call, Status(Error::kSerialization,
+                               "Content-Encoding '" + std::string(encoding) + "' is not supported."),
+                  {});
+  }
+
+  if (call->protocol == Protocol::kJson) return HandleJson(std::move(call));
+  HandleQuery(std::move(call));
+}
+
+void Dispatcher::HandleJson(std::shared_ptr<Call> call) {
+  const api::handlers::JsonOperation* op =
+      api::handlers::FindJsonOperation(call->http->Header("X-Amz-Target"));
+  if (op == nullptr) {
+    return Finish(call, Status(Error::kUnknownOperation,
+                               "Operation '" + call->operation + "' is not supported."),
+                  {});
+  }
+  call->read_only = op->read_only;
+  call->event_source = std::string(op->event_source);
+  api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
+
+  Status allowed = authorizer_.Authorize(call->caller->principal, op->action, "*");
+  if (!allowed.ok()) return Finish(call, allowed, {});
+
+  Result<Outcome> outcome = Status(Error::kInternal, "no handler");
+  if (op->handle_raw != nullptr) {
+    outcome = op->handle_raw(services_, ctx, call->body);
+  } else {
+    auto doc = api::JsonDocument::Parse(call->body);
+    if (!doc.ok()) return Finish(call, doc.status(), {});
+    api::JsonValue root = (*doc)->root();
+    if (!root.is_object()) {
+      return Finish(call, Status(Error::kSerialization, "The request body must be a JSON object."),
+                    {});
+    }
+    call->request_parameters = api::LowerCamelJson(root);
+    if (call->request_parameters == "{}") call->request_parameters.clear();
+    outcome = op->handle(services_, ctx, root);
+  }
+  if (!outcome.ok()) return Finish(call, outcome.status(), {});
+  Finish(call, Status::Ok(), std::move(*outcome));
+}
+
+void Dispatcher::HandleQuery(std::shared_ptr<Call> call) {
+  api::QueryParams params = api::QueryParams::Parse(
+      call->http->method == "GET" ? std::string_view(call->http->query) : call->body);
+  call->request_parameters = params.ToRequestParametersJson();
+  if (call->request_parameters == "null") call->request_parameters.clear();
+  if (call->operation.empty()) {
+    call->operation = "Unknown";
+    return Finish(call, Status(Error::kMissingAction, "The request must contain the parameter Action."),
+                  {});
+  }
+  const api::handlers::QueryOperation* op =
+      api::handlers::FindQueryOperation(call->caller->service, call->operation);
+  if (op == nullptr) {
+    return Finish(call, Status(Error::kUnknownOperation,
+                               "The action " + call->operation + " is not valid for this endpoint."),
+                  {});
+  }
+  call->read_only = op->read_only;
+  call->event_source = std::string(op->event_source);
+  call->xmlns = std::string(op->xmlns);
+  if (op->needs_authorization) {
+    Status allowed = authorizer_.Authorize(call->caller->principal, op->action, "*");
+    if (!allowed.ok()) return Finish(call, allowed, {});
+  }
+  api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
+  auto outcome = op->handle(services_, ctx, params);
+  if (!outcome.ok()) return Finish(call, outcome.status(), {});
+  Finish(call, Status::Ok(), std::move(*outcome));
+}
+
+// Appends the call's own record (and any external events) and replies only once it is durable:
+// no answered call escapes the record.
+void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outcome) {
+  api::handlers::CallFacts facts;
+  facts.principal = call->caller ? &call->caller->principal : nullptr;
+  facts.access_key_id = call->caller ? call->caller->principal.access_key_id : call->claimed_key;
+  facts.account_id = options_.account_id;
+  facts.region = call->region;
+  facts.event_source = call->event_source.empty() ? "cloudtrail.amazonaws.com" : call->event_source;
+  facts.event_name = call->operation.empty() ? "Unknown" : call->operation.substr(0, 128);
+  facts.source_ip = call->http->remote_ip;
+  facts.user_agent = std::string(call->http->Header("User-Agent"));
+  facts.request_parameters =
+      outcome.request_parameters.empty() ? call->request_parameters : outcome.request_parameters;
+  if (facts.request_parameters.size() > 100 * 1024) facts.request_parameters = "{}";
+  facts.response_elements = call->read_only ? "" : outcome.response_elements;
+  if (!status.ok()) {
+    facts.error_code = std::string(call->protocol == Protocol::kQuery
+                                       ? ErrorQueryCode(status.code())
+                                       : ErrorWireName(status.code()));
+    facts.error_message = api::PublicMessage(status);
+  }
+  facts.request_id = call->request_id;
+  facts.read_only = call->read_only || api::handlers::IsReadOnlyName(facts.event_name);
+  facts.resources = std::move(outcome.resources);
+  facts.event_time = call->now;
+
+  std::vector<store::NewEvent> batch = std::move(outcome.events);
+  size_t external = batch.size();
+  batch.push_back(api::handlers::BuildCallEvent(facts, services_.env.random));
+
+  auto finish = std::move(outcome.finish);
+  services_.store.AppendAsync(
+      std::move(batch), [this, call, status, external, finish = std::move(finish),
+                         body = std::move(outcome.body)](Result<store::AppendResult> r) mutable {
+        if (!r.ok()) {
+          Log(LogLevel::kError, "journal append failed; the call is answered with an error",
+              "\"request_id\":\"" + call->request_id + "\",\"error\":" +
+                  [&] {
+                    std::string s;
+                    AppendJsonString(&s, r.status().ToString());
+                    return s;
+                  }());
+          Status failed(Error::kUnavailable,
+                        "The call could not be recorded durably; it was not performed.");
+          return Reply(*call, call->protocol == Protocol::kQuery
+                                  ? api::QueryErrorReply(failed, call->request_id, call->xmlns)
+                                  : api::JsonErrorReply(failed, call->request_id));
+        }
+        metrics_.AddEventsRecorded(1);
+        metrics_.AddEventsIngested(external - std::min(external, r->duplicates));
+        if (!status.ok()) {
+          if (ErrorHttpStatus(status.code()) >= 500) {
+            Log(LogLevel::kError, "internal error",
+                "\"request_id\":\"" + call->request_id + "\",\"error\":" + [&] {
+                  std::string s;
+                  AppendJsonString(&s, status.ToString());
+                  return s;
+                }());
+          }
+          return Reply(*call, call->protocol == Protocol::kQuery
+                                  ? api::QueryErrorReply(status, call->request_id, call->xmlns)
+                                  : api::JsonErrorReply(status, call->request_id));
+        }
+        if (finish) finish(*r, &body);
+        if (call->protocol == Protocol::kQuery) {
+          return Reply(*call,
+                       api::QueryReply(call->operation, call->xmlns, body, call->request_id));
+        }
+        Reply(*call, api::JsonReply(std::move(body), call->request_id));
+      });
+}
+
+void Dispatcher::Reply(const Call& call, api::Reply reply) {
+  double seconds =
+      std::chrono::duration<double>(services_.env.clock.Mono() - call.started).count();
+  metrics_.ObserveRequest(call.operation, reply.status, seconds);
+  if (options_.access_log) {
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("ts").String(FormatIso8601Millis(call.now));
+    w.Key("level").String("info").Key("msg").String("request");
+    w.Key("request_id").String(call.request_id);
+    w.Key("remote").String(call.http->remote_ip);
+    w.Key("method").String(call.http->method);
+    w.Key("path").String(call.http->path.substr(0, 256));
+    w.Key("operation").String(call.operation);
+    w.Key("status").Int(reply.status);
+    if (reply.status >= 400) {
+      for (const auto& [k, v] : reply.headers) {
+        if (k == "x-amzn-ErrorType") w.Key("error").String(v);
+      }
+    }
+    if (!call.region.empty()) w.Key("region").String(call.region);
+    std::string_view key = call.caller ? std::string_view(call.caller->principal.access_key_id)
+                                       : std::string_view(call.claimed_key);
+    if (!key.empty()) w.Key("access_key").String(key);
+    w.Key("bytes_in").Uint(call.bytes_in);
+    w.Key("bytes_out").Uint(reply.body.size());
+    w.Key("ms").Double(static_cast<double>(static_cast<int64_t>(seconds * 1e5)) / 100.0);
+    w.EndObject();
+    std::string line = w.Take();
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  call.respond(std::move(reply));
+}
+
+}  // namespace ot::server

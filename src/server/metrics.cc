@@ -1,0 +1,73 @@
+#include "server/metrics.h"
+
+#include <cstdio>
+
+namespace ot::server {
+namespace {
+
+std::string Num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%.9g", v);
+  return buf;
+}
+
+}  // namespace
+
+void Metrics::ObserveRequest(std::string_view operation, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{std::string(operation), status}];
+  Histogram& h = latency_[std::string(operation)];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.buckets[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::string Metrics::Render(const store::StoreStats& store) const {
+  std::string out;
+  out += "# HELP opentrail_requests_total API requests answered, by operation and HTTP status.\n";
+  out += "# TYPE opentrail_requests_total counter\n";
+  std::lock_guard lock(mu_);
+  for (const auto& [key, count] : requests_) {
+    out += "opentrail_requests_total{operation=\"" + key.first + "\",status=\"" +
+           std::to_string(key.second) + "\"} " + std::to_string(count) + "\n";
+  }
+  out += "# HELP opentrail_request_duration_seconds Time from request read to response ready.\n";
+  out += "# TYPE opentrail_request_duration_seconds histogram\n";
+  for (const auto& [op, h] : latency_) {
+    std::string labels = "operation=\"" + op + "\"";
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      out += "opentrail_request_duration_seconds_bucket{" + labels + ",le=\"" + Num(kBuckets[i]) +
+             "\"} " + std::to_string(h.buckets[i]) + "\n";
+    }
+    out += "opentrail_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
+           std::to_string(h.count) + "\n";
+    out += "opentrail_request_duration_seconds_sum{" + labels + "} " + Num(h.sum) + "\n";
+    out += "opentrail_request_duration_seconds_count{" + labels + "} " + std::to_string(h.count) +
+           "\n";
+  }
+  auto gauge = [&out](std::string_view name, std::string_view type, std::string_view help,
+                      const std::string& value) {
+    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " +
+           std::string(name) + " " + std::string(type) + "\n" + std::string(name) + " " + value +
+           "\n";
+  };
+  gauge("opentrail_events_ingested_total", "counter", "External events appended by IngestEvents.",
+        std::to_string(events_ingested_.load()));
+  gauge("opentrail_events_recorded_total", "counter", "Records of the server's own API calls.",
+        std::to_string(events_recorded_.load()));
+  gauge("opentrail_history_events", "gauge", "Events visible to LookupEvents.",
+        std::to_string(store.events));
+  gauge("opentrail_journal_bytes", "gauge", "Bytes in live journal segments.",
+        std::to_string(store.journal_bytes));
+  gauge("opentrail_journal_fsyncs_total", "counter", "Group commits (one fdatasync each).",
+        std::to_string(store.fsyncs));
+  gauge("opentrail_journal_fsync_seconds_total", "counter", "Time spent in journal fdatasync.",
+        Num(static_cast<double>(store.fsync_micros_total) / 1e6));
+  gauge("opentrail_journal_last_fsync_seconds", "gauge", "Duration of the latest fdatasync.",
+        Num(store.last_fsync_seconds));
+  return out;
+}
+
+}  // namespace ot::server

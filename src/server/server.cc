@@ -1,0 +1,139 @@
+#include "server/server.h"
+
+#include <cstdio>
+
+#include "api/handlers/operation.h"
+#include "common/log.h"
+#include "server/data_dir.h"
+#include "server/dispatcher.h"
+#include "server/http_server.h"
+#include "server/metrics.h"
+#include "store/event_store.h"
+#include "store/metadata.h"
+
+namespace ot::server {
+namespace {
+
+Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Status(Error::kValidation, "--listen must be HOST:PORT, got '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned long port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoul(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = 70000;
+  } catch (...) {
+    port = 70000;
+  }
+  if (port > 65535) return Status(Error::kValidation, "--listen port must be 0..65535");
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+}  // namespace
+
+// Members are declared in dependency order; they are destroyed in reverse, so the HTTP server
+// (whose sessions the store's callbacks post to) outlives the store.
+struct Server::Impl {
+  ServerConfig config;
+  Env& env;
+  std::unique_ptr<store::MetadataDb> metadata;
+  DataDirState state;
+  auth::CredentialStore credentials;
+  std::unique_ptr<auth::Authorizer> authorizer;
+  Metrics metrics;
+  std::unique_ptr<RequestHandler> dispatcher;
+  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<store::EventStore> store;
+  std::unique_ptr<api::handlers::Services> services;
+  uint16_t port = 0;
+
+  Impl(const ServerConfig& c, Env& e) : config(c), env(e) {}
+  ~Impl() {
+    // Stop the writer (running the last callbacks) while the io_context still exists.
+    services.reset();
+    store.reset();
+    dispatcher.reset();
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& env) {
+  if (config.history_retention_days < 1 || config.history_retention_days > 36500) {
+    return Status(Error::kValidation, "--history-retention-days must be 1..36500");
+  }
+  auto impl = std::make_unique<Impl>(config, env);
+  OT_ASSIGN_OR_RETURN(auto listen, SplitListen(config.listen));
+  OT_RETURN_IF_ERROR(env.fs.CreateDirs(config.data_dir));
+  OT_ASSIGN_OR_RETURN(impl->metadata, store::MetadataDb::Open(config.data_dir + "/metadata.db"));
+  OT_ASSIGN_OR_RETURN(impl->state,
+                      OpenDataDir({config.data_dir, config.region, config.account_id},
+                                  *impl->metadata, env));
+  impl->credentials.Put(impl->state.admin);
+  impl->authorizer = auth::NewAccountAdminAuthorizer(impl->state.account_id);
+
+  store::StoreOptions store_options;
+  store_options.dir = config.data_dir + "/events";
+  store_options.retention = std::chrono::days(config.history_retention_days);
+  store_options.token_key = impl->state.token_key;
+  OT_ASSIGN_OR_RETURN(impl->store, store::EventStore::Open(store_options, env));
+
+  impl->services = std::make_unique<api::handlers::Services>(api::handlers::Services{
+      *impl->store, env, impl->state.account_id, impl->state.home_region});
+  DispatcherOptions dispatch_options;
+  dispatch_options.account_id = impl->state.account_id;
+  dispatch_options.home_region = impl->state.home_region;
+  dispatch_options.access_log = config.access_log;
+  impl->dispatcher = std::make_unique<Dispatcher>(dispatch_options, *impl->services,
+                                                  impl->credentials, *impl->authorizer,
+                                                  impl->metrics);
+  HttpServerOptions http_options;
+  http_options.threads = config.threads;
+  http_options.max_body_bytes = config.max_body_bytes;
+  impl->http = std::make_unique<HttpServer>(http_options, *impl->dispatcher);
+  OT_ASSIGN_OR_RETURN(impl->port, impl->http->Listen(listen.first, listen.second));
+
+  store::EventStore* store = impl->store.get();
+  impl->http->Every(std::chrono::minutes(10), [store] {
+    Status s = store->EnforceRetention();
+    if (!s.ok()) Log(LogLevel::kError, "retention failed: " + s.ToString());
+  });
+  if (!config.port_file.empty()) {
+    OT_RETURN_IF_ERROR(env.fs.WriteFileAtomic(config.port_file, std::to_string(impl->port)));
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+void Server::Run() {
+  const DataDirState& s = impl_->state;
+  std::string host = impl_->config.listen.substr(0, impl_->config.listen.rfind(':'));
+  if (host == "0.0.0.0" || host == "::" || host == "[::]") host = "127.0.0.1";
+  std::string endpoint = "http://" + host + ":" + std::to_string(impl_->port);
+  std::printf("OpenTrail listening on %s\n", endpoint.c_str());
+  std::printf("  account %s, home region %s, data in %s\n", s.account_id.c_str(),
+              s.home_region.c_str(), impl_->config.data_dir.c_str());
+  if (s.created) {
+    std::printf("  administrator access key: %s\n  secret access key:        %s\n",
+                s.admin.access_key_id.c_str(), s.admin.secret_access_key.c_str());
+  }
+  std::printf("  credentials file: %s (profile default)\n\n", s.credentials_path.c_str());
+  std::printf("  export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s\n",
+              s.credentials_path.c_str(), s.home_region.c_str());
+  std::printf("  aws sts get-caller-identity --endpoint-url %s\n", endpoint.c_str());
+  std::fflush(stdout);
+  impl_->http->Run();
+  Log(LogLevel::kInfo, "shutting down");
+}
+
+void Server::Stop() { impl_->http->Stop(); }
+
+}  // namespace ot::server

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/env.h"
+#include "common/status.h"
+
+namespace ot::server {
+
+struct ServerConfig {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:8421";  // HOST:PORT; port 0 picks a free one
+  std::string region;                     // home region on first start (default us-east-1)
+  std::string account_id;                 // first start only; random when empty
+  int history_retention_days = 90;
+  int threads = 2;
+  uint64_t max_body_bytes = 16ull << 20;
+  bool access_log = true;
+  // Written once listening: the bound port, for scripts and tests that use port 0.
+  std::string port_file;
+};
+
+// The embedded default: everything in one process over one data directory.
+class Server {
+ public:
+  // Opens (or initialises) the data directory, replays the journal and binds the listener.
+  static Result<std::unique_ptr<Server>> Start(const ServerConfig& config, Env& env);
+  ~Server();
+
+  uint16_t port() const;
+  // Serves until Stop() or SIGINT/SIGTERM.
+  void Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ot::server
