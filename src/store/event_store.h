@@ -15,10 +15,10 @@
 namespace ot::store {
 
 struct StoreOptions {
-  std::string dir;                         // created if missing; holds journal segments
-  uint64_t segment_bytes = 64ull << 20;    // roll to a new segment past this size
-  std::chrono::days retention{90};         // what LookupEvents can still see, by eventTime
-  std::string token_key;                   // secret (>= 32 bytes) that signs NextTokens
+  std::string dir;                       // created if missing; holds journal segments
+  uint64_t segment_bytes = 64ull << 20;  // roll to a new segment past this size
+  std::chrono::days retention{90};       // what LookupEvents can still see, by eventTime
+  std::string token_key;                 // secret (>= 32 bytes) that signs NextTokens
   // Group commit: the writer gathers pending appends for at most this long before one fsync.
   std::chrono::microseconds max_group_delay{0};
 };
@@ -36,19 +36,25 @@ struct AppendResult {
 };
 
 enum class LookupKey {
-  kEventId, kEventName, kReadOnly, kUsername, kResourceType, kResourceName, kEventSource,
+  kEventId,
+  kEventName,
+  kReadOnly,
+  kUsername,
+  kResourceType,
+  kResourceName,
+  kEventSource,
   kAccessKeyId
 };
 
 struct LookupQuery {
-  std::string region;                      // the request's region: only its events are seen
-  std::optional<LookupKey> key;            // at most one attribute
+  std::string region;            // the request's region: only its events are seen
+  std::optional<LookupKey> key;  // at most one attribute
   std::string value;
-  std::optional<SysMillis> start_time;     // inclusive; default: oldest retained
-  std::optional<SysMillis> end_time;       // inclusive; default: now
-  bool insights = false;                   // EventCategory=insight
-  int max_results = 50;                    // 1..50, validated by the caller
-  std::string next_token;                  // empty for the first page
+  std::optional<SysMillis> start_time;  // inclusive; default: oldest retained
+  std::optional<SysMillis> end_time;    // inclusive; default: now
+  bool insights = false;                // EventCategory=insight
+  int max_results = 50;                 // 1..50, validated by the caller
+  std::string next_token;               // empty for the first page
 };
 
 struct StoredEvent {
@@ -57,12 +63,17 @@ struct StoredEvent {
 };
 
 struct EventPage {
-  std::vector<StoredEvent> events;  // newest first (eventTime desc, then eventID desc)
-  std::string next_token;           // empty on the last page
+  // Newest first: eventTime descending, then journal sequence descending (the order events were
+  // appended; stable across restarts, unlike arrival order within a request).
+  std::vector<StoredEvent> events;
+  std::string next_token;  // empty on the last page
 };
 
 struct StoreStats {
-  uint64_t events = 0;            // events visible to Lookup
+  uint64_t events = 0;         // management + insight events indexed (visible to Lookup)
+  uint64_t stored_events = 0;  // every indexed event, data and network activity included
+  uint64_t journal_segments = 0;
+  uint64_t index_bytes = 0;       // approximate heap use of the in-memory index
   uint64_t journal_bytes = 0;     // bytes in live segments
   uint64_t fsyncs = 0;            // group commits so far
   double last_fsync_seconds = 0;  // duration of the latest fsync
@@ -74,7 +85,8 @@ struct StoreStats {
 class EventStore {
  public:
   // Opens `options.dir`, replaying the journal to rebuild the history index. A torn tail
-  // (partial last record after a crash) is cut off; a bad checksum elsewhere fails with kCorruption.
+  // (partial last record after a crash) is cut off; a bad checksum elsewhere fails with
+  // kCorruption.
   static Result<std::unique_ptr<EventStore>> Open(const StoreOptions& options, Env& env);
 
   virtual ~EventStore() = default;

@@ -85,8 +85,9 @@ Result<std::optional<std::string>> MetadataDb::GetSetting(std::string_view key) 
 
 Status MetadataDb::PutSetting(std::string_view key, std::string_view value) {
   std::lock_guard lock(impl_->mu);
-  Stmt st(impl_->db, "INSERT INTO settings(key,value) VALUES(?,?) "
-                     "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+  Stmt st(impl_->db,
+          "INSERT INTO settings(key,value) VALUES(?,?) "
+          "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
   if (!st.ok()) return SqlError(impl_->db, "prepare");
   st.Bind(1, key);
   st.Bind(2, value);

@@ -1,0 +1,396 @@
+#include "store/internal/history_index.h"
+
+#include <algorithm>
+#include <span>
+
+namespace ot::store::internal {
+namespace {
+
+constexpr int64_t kHourMs = 3600 * 1000;
+constexpr size_t kChunkCapacity = 65536;  // local indices are u16
+constexpr size_t kRecentChunks = 8;
+constexpr size_t kMinMergeTail = 1024;
+
+enum Visibility : uint8_t { kManagement = 0, kInsight = 1, kHidden = 2 };
+
+Visibility VisibilityOf(events::Category c) {
+  switch (c) {
+    case events::Category::kManagement:
+      return kManagement;
+    case events::Category::kInsight:
+      return kInsight;
+    case events::Category::kData:
+    case events::Category::kNetworkActivity:
+      return kHidden;
+  }
+  return kHidden;
+}
+
+int64_t HourIndex(int64_t time_ms) {
+  int64_t h = time_ms / kHourMs;
+  return (time_ms % kHourMs < 0) ? h - 1 : h;
+}
+
+uint64_t ChunkKey(int64_t hour, uint16_t region, uint8_t vis) {
+  return (static_cast<uint64_t>(hour) << 20) ^ (uint64_t{region} << 2) ^ vis;
+}
+
+struct Posting {
+  uint64_t hash;
+  uint16_t local;
+};
+
+}  // namespace
+
+struct HistoryIndex::Chunk {
+  uint16_t region = 0;
+  uint8_t visibility = kManagement;
+  int64_t hour = 0;  // hour index: eventTime / 1h
+  uint64_t base_seq = 0;
+  std::vector<uint32_t> time_off;  // ms within the hour
+  std::vector<uint32_t> seq_delta;
+  std::vector<uint32_t> offset;  // of the frame in its journal segment
+
+  // Every local index, newest first; locals >= order.size() are not merged in yet.
+  std::vector<uint16_t> order;
+  struct Postings {
+    std::vector<uint64_t> keys;    // sorted value hashes
+    std::vector<uint32_t> starts;  // keys.size() + 1 bounds into locals
+    std::vector<uint16_t> locals;  // one run per key, newest first
+    std::vector<Posting> tail;     // unmerged, arrival order
+  };
+  Postings postings[kNumAttrs];
+  std::mutex mu;  // taken by lookups, which merge tails lazily
+
+  size_t size() const { return time_off.size(); }
+  int64_t start_ms() const { return hour * kHourMs; }
+  // Sort key: larger is newer.
+  uint64_t Key(uint16_t local) const {
+    return (uint64_t{time_off[local]} << 32) | seq_delta[local];
+  }
+  Hit HitAt(uint16_t local) const {
+    return {start_ms() + time_off[local], base_seq + seq_delta[local], offset[local]};
+  }
+
+  void MergeOrder() {
+    if (order.size() == size()) return;
+    size_t old = order.size();
+    for (size_t i = old; i < size(); ++i) order.push_back(static_cast<uint16_t>(i));
+    auto newer = [this](uint16_t a, uint16_t b) { return Key(a) > Key(b); };
+    std::sort(order.begin() + static_cast<ptrdiff_t>(old), order.end(), newer);
+    std::inplace_merge(order.begin(), order.begin() + static_cast<ptrdiff_t>(old), order.end(),
+                       newer);
+  }
+
+  void Merge(Postings& p) {
+    if (p.tail.empty()) return;
+    auto newer = [this](uint16_t a, uint16_t b) { return Key(a) > Key(b); };
+    std::sort(p.tail.begin(), p.tail.end(), [&](const Posting& a, const Posting& b) {
+      return a.hash != b.hash ? a.hash < b.hash : newer(a.local, b.local);
+    });
+    Postings out;
+    out.locals.reserve(p.locals.size() + p.tail.size());
+    size_t i = 0, j = 0;
+    const size_t nk = p.keys.size(), nt = p.tail.size();
+    while (i < nk || j < nt) {
+      uint64_t h =
+          (j == nt || (i < nk && p.keys[i] <= p.tail[j].hash)) ? p.keys[i] : p.tail[j].hash;
+      out.keys.push_back(h);
+      out.starts.push_back(static_cast<uint32_t>(out.locals.size()));
+      std::span<const uint16_t> old_run;
+      if (i < nk && p.keys[i] == h) {
+        old_run =
+            std::span<const uint16_t>(p.locals).subspan(p.starts[i], p.starts[i + 1] - p.starts[i]);
+        ++i;
+      }
+      size_t a = 0;
+      for (; j < nt && p.tail[j].hash == h; ++j) {
+        while (a < old_run.size() && !newer(p.tail[j].local, old_run[a])) {
+          out.locals.push_back(old_run[a++]);
+        }
+        out.locals.push_back(p.tail[j].local);
+      }
+      out.locals.insert(out.locals.end(), old_run.begin() + static_cast<ptrdiff_t>(a),
+                        old_run.end());
+    }
+    out.starts.push_back(static_cast<uint32_t>(out.locals.size()));
+    out.keys.shrink_to_fit();
+    out.starts.shrink_to_fit();
+    if (p.tail.capacity() <= kMinMergeTail) {
+      p.tail.clear();
+      out.tail.swap(p.tail);  // keep a small buffer for the next appends
+    }
+    p = std::move(out);
+  }
+
+  void MergeAll() {
+    MergeOrder();
+    for (Postings& p : postings) Merge(p);
+  }
+
+  // The run of `attr` for `hash` (or every event), newest first. Merges lazily; needs `mu`.
+  std::span<const uint16_t> Run(const std::optional<Attr>& attr, uint64_t hash) {
+    if (!attr) {
+      MergeOrder();
+      return order;
+    }
+    Postings& p = postings[static_cast<int>(*attr)];
+    Merge(p);
+    auto it = std::lower_bound(p.keys.begin(), p.keys.end(), hash);
+    if (it == p.keys.end() || *it != hash) return {};
+    size_t k = static_cast<size_t>(it - p.keys.begin());
+    return std::span<const uint16_t>(p.locals).subspan(p.starts[k], p.starts[k + 1] - p.starts[k]);
+  }
+
+  size_t memory_bytes() const {
+    size_t n = sizeof(*this) +
+               (time_off.capacity() + seq_delta.capacity() + offset.capacity()) * 4 +
+               order.capacity() * 2;
+    for (const Postings& p : postings) {
+      n += p.keys.capacity() * 8 + p.starts.capacity() * 4 + p.locals.capacity() * 2 +
+           p.tail.capacity() * sizeof(Posting);
+    }
+    return n;
+  }
+};
+
+HistoryIndex::HistoryIndex() = default;
+HistoryIndex::~HistoryIndex() = default;
+
+uint64_t HistoryIndex::IdHash(std::string_view event_id) { return Hash64(event_id, 0x1d); }
+uint64_t HistoryIndex::ValueHash(std::string_view value) { return Hash64(value, 0x7a); }
+
+uint16_t HistoryIndex::RegionId(std::string_view region) {
+  auto it = region_ids_.find(std::string(region));
+  if (it != region_ids_.end()) return it->second;
+  auto id = static_cast<uint16_t>(region_ids_.size());
+  OT_CHECK(region_ids_.size() < UINT16_MAX);
+  region_ids_.emplace(std::string(region), id);
+  by_hour_.resize(by_hour_.size() + 2);
+  return id;
+}
+
+HistoryIndex::Chunk* HistoryIndex::ChunkFor(const AttrsView& a, uint64_t seq, uint32_t* id) {
+  uint16_t region = RegionId(a.aws_region);
+  Visibility vis = VisibilityOf(a.category);
+  int64_t hour = HourIndex(a.event_time_ms);
+  uint64_t key = ChunkKey(hour, region, vis);
+  auto it = open_chunk_.find(key);
+  if (it != open_chunk_.end()) {
+    Chunk* c = chunks_[it->second].get();
+    if (c->size() < kChunkCapacity && seq - c->base_seq <= UINT32_MAX && c->region == region &&
+        c->hour == hour && c->visibility == vis) {
+      *id = it->second;
+      return c;
+    }
+    c->MergeAll();  // full: it will not change again
+  }
+  auto chunk = std::make_unique<Chunk>();
+  chunk->region = region;
+  chunk->visibility = vis;
+  chunk->hour = hour;
+  chunk->base_seq = seq;
+  *id = static_cast<uint32_t>(chunks_.size());
+  OT_CHECK(chunks_.size() < UINT32_MAX - 1);
+  chunks_.push_back(std::move(chunk));
+  open_chunk_[key] = *id;
+  if (vis != kHidden) by_hour_[region * 2u + vis][hour].push_back(*id);
+  return chunks_.back().get();
+}
+
+void HistoryIndex::Touch(uint32_t id) {
+  if (std::find(recent_.begin(), recent_.end(), id) != recent_.end()) return;
+  recent_.push_back(id);
+  if (recent_.size() > kRecentChunks) {
+    // Gone idle (imports move on through the hours): merge so its tail memory is released.
+    if (Chunk* c = chunks_[recent_.front()].get()) c->MergeAll();
+    recent_.erase(recent_.begin());
+  }
+}
+
+void HistoryIndex::Insert(const AttrsView& a, uint64_t seq, uint32_t offset) {
+  uint32_t id = 0;
+  Chunk* c = ChunkFor(a, seq, &id);
+  auto local = static_cast<uint16_t>(c->size());
+  c->time_off.push_back(static_cast<uint32_t>(a.event_time_ms - c->start_ms()));
+  c->seq_delta.push_back(static_cast<uint32_t>(seq - c->base_seq));
+  c->offset.push_back(offset);
+  ids_.Insert(IdHash(a.event_id), id, local);
+  ++total_events_;
+  if (c->visibility == kHidden) return;
+  ++visible_events_;
+  auto add = [&](Attr attr, std::string_view value) {
+    if (!value.empty()) {
+      c->postings[static_cast<int>(attr)].tail.push_back({ValueHash(value), local});
+    }
+  };
+  add(Attr::kEventName, a.event_name);
+  add(Attr::kEventSource, a.event_source);
+  add(Attr::kUsername, a.username);
+  add(Attr::kAccessKeyId, a.access_key_id);
+  if (a.read_only) add(Attr::kReadOnly, *a.read_only ? "true" : "false");
+  for (size_t i = 0; i < a.resources.size(); ++i) {
+    // One posting per distinct value, so an event is never listed twice in a run.
+    bool type_seen = false, name_seen = false;
+    for (size_t k = 0; k < i; ++k) {
+      type_seen |= a.resources[k].first == a.resources[i].first;
+      name_seen |= a.resources[k].second == a.resources[i].second;
+    }
+    if (!type_seen) add(Attr::kResourceType, a.resources[i].first);
+    if (!name_seen) add(Attr::kResourceName, a.resources[i].second);
+  }
+  Touch(id);
+}
+
+void HistoryIndex::EndBatch() {
+  for (uint32_t id : recent_) {
+    Chunk* c = chunks_[id].get();
+    if (c == nullptr) continue;
+    for (Chunk::Postings& p : c->postings) {
+      if (p.tail.size() >= std::max(kMinMergeTail, p.locals.size() / 2)) c->Merge(p);
+    }
+    if (c->size() - c->order.size() >= std::max(kMinMergeTail, c->order.size() / 2)) {
+      c->MergeOrder();
+    }
+  }
+}
+
+std::vector<Hit> HistoryIndex::FindId(uint64_t id_hash) const {
+  std::shared_lock lock(mu_);
+  std::vector<Hit> hits;
+  ids_.ForEach(id_hash, [&](uint32_t chunk, uint16_t local) {
+    hits.push_back(chunks_[chunk]->HitAt(local));
+  });
+  return hits;
+}
+
+bool HistoryIndex::Matches(const Chunk& c, const IndexQuery& q) const {
+  auto it = region_ids_.find(std::string(q.region));
+  return it != region_ids_.end() && c.region == it->second &&
+         c.visibility == (q.insights ? kInsight : kManagement);
+}
+
+std::vector<Hit> HistoryIndex::QueryId(uint64_t id_hash, const IndexQuery& q) const {
+  std::shared_lock lock(mu_);
+  std::vector<Hit> hits;
+  ids_.ForEach(id_hash, [&](uint32_t chunk, uint16_t local) {
+    const Chunk& c = *chunks_[chunk];
+    if (!Matches(c, q)) return;
+    Hit h = c.HitAt(local);
+    if (h.time_ms < q.start_ms || h.time_ms > q.end_ms) return;
+    if (q.after && (h.time_ms > q.after->time_ms ||
+                    (h.time_ms == q.after->time_ms && h.seq >= q.after->seq))) {
+      return;
+    }
+    hits.push_back(h);
+  });
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.seq > b.seq;
+  });
+  if (hits.size() > q.limit) hits.resize(q.limit);
+  return hits;
+}
+
+std::vector<Hit> HistoryIndex::Query(const IndexQuery& q) const {
+  std::vector<Hit> out;
+  if (q.limit == 0 || q.start_ms > q.end_ms) return out;
+  std::shared_lock lock(mu_);
+  auto region = region_ids_.find(std::string(q.region));
+  if (region == region_ids_.end()) return out;
+  const auto& hours = by_hour_[region->second * 2u + (q.insights ? kInsight : kManagement)];
+  int64_t upper_ms = q.after ? std::min(q.end_ms, q.after->time_ms) : q.end_ms;
+  int64_t first_hour = HourIndex(q.start_ms);
+  std::vector<Hit> hour_hits;
+  for (auto it = hours.upper_bound(HourIndex(upper_ms)); it != hours.begin();) {
+    --it;
+    if (it->first < first_hour) break;
+    hour_hits.clear();
+    size_t want = q.limit - out.size();
+    for (uint32_t id : it->second) {
+      Chunk& c = *chunks_[id];
+      std::lock_guard chunk_lock(c.mu);
+      std::span<const uint16_t> run = c.Run(q.attr, q.value_hash);
+      // The run is newest first, so the events past the upper bound form a prefix.
+      auto begin = std::partition_point(run.begin(), run.end(), [&](uint16_t local) {
+        int64_t t = c.start_ms() + c.time_off[local];
+        if (t > q.end_ms) return true;
+        if (!q.after) return false;
+        return t > q.after->time_ms ||
+               (t == q.after->time_ms && c.base_seq + c.seq_delta[local] >= q.after->seq);
+      });
+      size_t taken = 0;
+      for (auto p = begin; p != run.end() && taken < want; ++p, ++taken) {
+        Hit h = c.HitAt(*p);
+        if (h.time_ms < q.start_ms) break;
+        hour_hits.push_back(h);
+      }
+    }
+    if (it->second.size() > 1) {
+      std::sort(hour_hits.begin(), hour_hits.end(), [](const Hit& a, const Hit& b) {
+        return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.seq > b.seq;
+      });
+    }
+    size_t take = std::min(want, hour_hits.size());
+    out.insert(out.end(), hour_hits.begin(), hour_hits.begin() + static_cast<ptrdiff_t>(take));
+    if (out.size() >= q.limit) break;
+  }
+  return out;
+}
+
+size_t HistoryIndex::DropHoursBefore(int64_t cutoff_ms) {
+  // (hour + 1) * 1h <= cutoff: every event of the hour is older than the cutoff.
+  int64_t last_dropped_hour = HourIndex(cutoff_ms) - 1;
+  size_t dropped = 0;
+  for (uint32_t id = 0; id < chunks_.size(); ++id) {
+    Chunk* c = chunks_[id].get();
+    if (c == nullptr || c->hour > last_dropped_hour) continue;
+    dropped += c->size();
+    total_events_ -= c->size();
+    if (c->visibility != kHidden) {
+      visible_events_ -= c->size();
+      auto& hours = by_hour_[c->region * 2u + c->visibility];
+      auto h = hours.find(c->hour);
+      if (h != hours.end()) {
+        std::erase(h->second, id);
+        if (h->second.empty()) hours.erase(h);
+      }
+    }
+    auto open = open_chunk_.find(ChunkKey(c->hour, c->region, c->visibility));
+    if (open != open_chunk_.end() && open->second == id) open_chunk_.erase(open);
+    std::erase(recent_, id);
+    chunks_[id].reset();
+  }
+  if (dropped > 0) {
+    // Releases the dedupe memory of the dropped events too.
+    ids_.Retain([this](uint32_t chunk) { return chunks_[chunk] != nullptr; });
+  }
+  return dropped;
+}
+
+void HistoryIndex::CompactAll() {
+  for (auto& c : chunks_) {
+    if (c && c->visibility != kHidden) c->MergeAll();
+  }
+  recent_.clear();
+}
+
+uint64_t HistoryIndex::visible_events() const {
+  std::shared_lock lock(mu_);
+  return visible_events_;
+}
+
+uint64_t HistoryIndex::total_events() const {
+  std::shared_lock lock(mu_);
+  return total_events_;
+}
+
+size_t HistoryIndex::memory_bytes() const {
+  std::shared_lock lock(mu_);
+  size_t n = ids_.memory_bytes() + chunks_.capacity() * sizeof(void*);
+  for (const auto& c : chunks_) {
+    if (c) n += c->memory_bytes();
+  }
+  return n;
+}
+
+}  // namespace ot::store::internal
