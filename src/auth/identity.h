@@ -27,19 +27,24 @@ struct Principal {
   bool mfa_authenticated = false;
 };
 
-std::string_view PrincipalTypeName(PrincipalType type);  // "IAMUser", "Root", ...
+// "Root", "IAMUser", "AssumedRole", "FederatedUser" (userIdentity.type).
+std::string_view PrincipalTypeName(PrincipalType type);
 
 struct AccessKey {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // empty for long-term keys
-  Principal principal;        // principal.access_key_id == access_key_id
+  // Temporary credentials stop working at this instant (kExpiredToken); unset = never.
+  std::optional<SysMillis> expiration;
+  Principal principal;  // principal.access_key_id == access_key_id
 };
 
-// The keys the server accepts. Thread-safe.
+// The keys the server accepts. Thread-safe: any thread may Put and Find concurrently.
 class CredentialStore {
  public:
+  // Adds `key`, replacing any key with the same access_key_id.
   void Put(AccessKey key);
+  // A copy of the key, or nullopt when unknown.
   std::optional<AccessKey> Find(std::string_view access_key_id) const;
 
  private:
@@ -57,17 +62,32 @@ struct Caller {
 struct VerifyOptions {
   std::chrono::minutes max_skew{15};
   bool s3 = false;  // S3 canonical-URI rules and x-amz-content-sha256 handling
+  // When non-empty, the credential scope's service must equal it (else kIncompleteSignature,
+  // "Credential should be scoped to correct service: '<service>'.").
+  std::string expected_service;
 };
 
-// Verifies the SigV4 Authorization header of `request` (sigv4.md §2). Errors:
-// kMissingAuthenticationToken (no Authorization), kIncompleteSignature (malformed),
-// kSignatureExpired (> max_skew), kUnrecognizedClient (unknown key), kInvalidSignature (mismatch).
+// Verifies the SigV4 Authorization header of `request` (sigv4.md §2); query-string (presigned)
+// authentication is not supported. Errors, in the order they are checked:
+//   kMissingAuthenticationToken  no Authorization header;
+//   kIncompleteSignature         malformed Authorization, no X-Amz-Date/Date or a malformed one,
+//                                x-amz-date/date or host not signed, wrong scope service, a
+//                                signed header absent from the request;
+//   kInvalidSignature            scope date != first 8 chars of X-Amz-Date;
+//   kSignatureExpired            |now − X-Amz-Date| > max_skew;
+//   kUnrecognizedClient          unknown access key; session key whose X-Amz-Security-Token is
+//                                missing, unsigned or different; token sent with a long-term key;
+//   kExpiredToken                session key past its expiration;
+//   kInvalidSignature            x-amz-content-sha256 mismatch/unsupported, signature mismatch.
+// Thread-safe. Derived signing keys are cached process-wide per (key, date, region, service).
 Result<Caller> VerifyRequest(const HttpRequestView& request, const CredentialStore& credentials,
                              SysMillis now, const VerifyOptions& options = {});
 
 // The single authorization point: may `principal` perform `action` ("cloudtrail:LookupEvents")
-// on `resource` ("*" or an ARN)? Returns OK or kAccessDenied with AWS's message.
+// on `resource` ("*" or an ARN)? Returns OK or kAccessDenied with AWS's message
+// "User: <arn> is not authorized to perform: <action> on resource: <resource>".
 // Today the administrator holds full access; users, groups and policies plug in here later.
+// Implementations are thread-safe.
 class Authorizer {
  public:
   virtual ~Authorizer() = default;
@@ -75,7 +95,8 @@ class Authorizer {
                            std::string_view resource) const = 0;
 };
 
-// Allows every principal whose account matches `account_id` (the administrator's account).
+// Allows every principal whose account matches `account_id` (the administrator's account);
+// denies everyone else, and everyone when `account_id` is empty.
 std::unique_ptr<Authorizer> NewAccountAdminAuthorizer(std::string account_id);
 
 }  // namespace ot::auth
