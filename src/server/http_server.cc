@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <strings.h>
 
+#include <optional>
 #include <thread>
 
 #include "common/log.h"

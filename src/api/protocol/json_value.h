@@ -36,6 +36,7 @@ class JsonValue {
 
  private:
   friend class JsonDocument;
+  friend std::string LowerCamelJson(JsonValue value);
   alignas(8) unsigned char storage_[16];
 };
 
