@@ -122,7 +122,8 @@ Result<Record> ParseRecord(std::string_view json);
 // Compact JSON in CloudTrail's member order (records.md §4; insightDetails just before
 // eventCategory and sessionCredentialFromConsole after tlsDetails, as AWS writes them), then
 // `extra`. ParseRecord(SerializeRecord(r)) == r for any parsed record; for input already in
-// that order and compact, SerializeRecord(ParseRecord(x)) == x byte for byte.
+// that order, compact and canonically escaped (as CloudTrail and gen_cloudtrail.py write it),
+// SerializeRecord(ParseRecord(x)) == x byte for byte.
 std::string SerializeRecord(const Record& record);
 void AppendSerializedRecord(const Record& record, std::string* out);
 
@@ -136,9 +137,12 @@ LookupAttributes DeriveLookupAttributes(const Record& record);
 // previously written by SerializeRecord. Fails with kCorruption on unreadable input.
 Result<LookupAttributes> ExtractLookupAttributes(std::string_view serialized_record);
 
-// Splits a log-file body: {"Records":[...]} (one object), a JSON array of records, or JSON lines
-// (one record per line). Calls `fn(index, record_json)` for each record in order; stops at the
-// first non-OK status fn returns. Fails with kInvalidRecord naming the index on malformed input.
+// Splits a log-file body: {"Records":[...]} (one object; other members ignored), a JSON array of
+// records, or JSON lines (one record per line, blank lines skipped); a lone object without
+// "Records" is one record, an empty body none. Calls `fn(index, record_json)` for each record in
+// order, `record_json` being the record's exact text (a view into `body`); stops at the first
+// non-OK status fn returns. Fails with kInvalidRecord naming the index on malformed input.
+// Only the splitting is checked here: fn should ParseRecord each text.
 Status ForEachRecordText(std::string_view body,
                          const std::function<Status(size_t, std::string_view)>& fn);
 

@@ -1,6 +1,7 @@
 #include <simdjson.h>
 
 #include <bitset>
+#include <utility>
 
 #include "common/ids.h"
 #include "common/json_writer.h"
@@ -235,11 +236,13 @@ class RecordReader {
     std::bitset<internal::kIdentityFieldCount> seen;
     std::string path;
     for (auto member : object) {
+      od::field f;
       std::string_view key;
-      od::value v;
-      if (auto err = member.unescaped_key().get(key)) return Malformed("userIdentity", err);
+      bool canonical;
+      if (auto err = std::move(member).get(f)) return Malformed("userIdentity", err);
+      if (auto err = internal::FieldKey(f, &key, &canonical)) return Malformed("userIdentity", err);
       path.assign("userIdentity.").append(key);
-      if (auto err = member.value().get(v)) return Malformed(path, err);
+      od::value v = f.value();
       const IdentityField field = internal::LookupIdentityField(key);
       if (field == IdentityField::kUnknown) {
         id.extra.emplace_back(std::string(key), RawJson());
@@ -355,11 +358,12 @@ Result<Record> ParseRecord(std::string_view json) {
   Record record;
   RecordReader reader(&record);
   for (auto member : object) {
+    od::field field;
     std::string_view key;
-    od::value value;
-    if (auto err = member.unescaped_key().get(key)) return Malformed("record", err);
-    if (auto err = member.value().get(value)) return Malformed(key, err);
-    OT_RETURN_IF_ERROR(reader.ReadMember(key, value));
+    bool canonical;
+    if (auto err = std::move(member).get(field)) return Malformed("record", err);
+    if (auto err = internal::FieldKey(field, &key, &canonical)) return Malformed("record", err);
+    OT_RETURN_IF_ERROR(reader.ReadMember(key, field.value()));
   }
   if (!internal::AtEnd(doc)) return Invalid("record: unexpected content after the object");
   OT_RETURN_IF_ERROR(reader.Finish(json));

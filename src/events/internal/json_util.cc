@@ -1,6 +1,7 @@
 #include "events/internal/json_util.h"
 
 #include <cstring>
+#include <utility>
 
 #include "common/json_writer.h"
 
@@ -50,6 +51,9 @@ ParserLease::~ParserLease() {
     cache_->buffer.reset();
     cache_->capacity = 0;
   }
+  // The parser's own buffers grow to several times the largest input (a 50 MB log file):
+  // drop them too rather than keep them for the thread's lifetime.
+  if (cache_->parser.capacity() > kMaxCachedBuffer) cache_->parser = od::parser();
 }
 
 od::parser& ParserLease::parser() { return cache_->parser; }
@@ -96,6 +100,21 @@ std::string_view TrimmedToken(od::value& value) {
   return token;
 }
 
+simdjson::error_code FieldKey(od::field& field, std::string_view* key, bool* canonical) {
+  // The raw key starts after its opening quote; simdjson's first pass has checked that a
+  // closing quote follows, so the scan stops inside the padded buffer.
+  const char* start = reinterpret_cast<const char*>(field.key().raw());
+  const char* end = start;
+  while (*end != '"' && *end != '\\') ++end;
+  if (*end == '"') {
+    *key = std::string_view(start, static_cast<size_t>(end - start));
+    *canonical = true;
+    return simdjson::SUCCESS;
+  }
+  *canonical = false;
+  return field.unescaped_key().get(*key);
+}
+
 std::string_view TypeName(od::value& value) {
   od::json_type type;
   if (value.type().get(type)) return "malformed JSON";
@@ -126,15 +145,23 @@ simdjson::error_code AppendCompactJson(od::value value, std::string* out, int ma
       if (auto err = value.get_object().get(object)) return err;
       out->push_back('{');
       bool first = true;
-      for (auto field : object) {
+      for (auto member : object) {
+        od::field field;
         std::string_view key;
-        if (auto err = field.unescaped_key().get(key)) return err;
+        bool canonical;
+        if (auto err = std::move(member).get(field)) return err;
+        if (auto err = FieldKey(field, &key, &canonical)) return err;
         if (!first) out->push_back(',');
         first = false;
-        AppendJsonString(out, key);
-        out->push_back(':');
-        od::value child;
-        if (auto err = field.value().get(child)) return err;
+        if (canonical) {
+          out->push_back('"');
+          out->append(key);
+          out->append("\":");
+        } else {
+          AppendJsonString(out, key);
+          out->push_back(':');
+        }
+        od::value child = field.value();
         if (auto err = AppendCompactJson(child, out, max_depth - 1)) return err;
       }
       out->push_back('}');
@@ -157,6 +184,15 @@ simdjson::error_code AppendCompactJson(od::value value, std::string* out, int ma
       return simdjson::SUCCESS;
     }
     case od::json_type::string: {
+      // Without a backslash the token is already canonical: simdjson's first pass has checked
+      // the UTF-8 and rejected unescaped control characters. Copying it skips the unescape and
+      // re-escape round, which dominate the cost of nested objects.
+      const std::string_view token = TrimmedToken(value);
+      if (token.size() >= 2 && token.back() == '"' &&
+          std::memchr(token.data(), '\\', token.size()) == nullptr) {
+        out->append(token);
+        return simdjson::SUCCESS;
+      }
       std::string_view s;
       if (auto err = value.get_string().get(s)) return err;
       AppendJsonString(out, s);

@@ -45,6 +45,10 @@ simdjson::error_code AppendCompactJson(od::value value, std::string* out, int ma
 // The JSON number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool IsJsonNumber(std::string_view text);
 
+// The key of `field`, unescaped. Keys without a backslash (nearly all) are read in place and
+// need no re-escaping (`*canonical` = true); others go through simdjson's unescaper.
+simdjson::error_code FieldKey(od::field& field, std::string_view* key, bool* canonical);
+
 // The scalar token of `value` without trailing whitespace.
 std::string_view TrimmedToken(od::value& value);
 
