@@ -20,8 +20,6 @@ using internal::HistoryIndex;
 using internal::Hit;
 using internal::Journal;
 
-constexpr int64_t kHourMs = 3600 * 1000;
-
 std::optional<internal::Attr> AttrFor(LookupKey key) {
   switch (key) {
     case LookupKey::kEventId:
@@ -91,8 +89,7 @@ class EventStoreImpl final : public EventStore {
       env_.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(token_key_.data()), 32));
     }
     const int64_t cutoff_ms = CutoffMs();
-    const int64_t first_kept_ms =
-        (cutoff_ms / kHourMs - (cutoff_ms % kHourMs < 0 ? 1 : 0)) * kHourMs;
+    const int64_t first_kept_ms = internal::PartitionIndex(cutoff_ms) * internal::kPartitionMs;
     AttrsView view;
     std::string_view json;
     auto lock = index_.WriteLock();
@@ -101,7 +98,7 @@ class EventStoreImpl final : public EventStore {
         return Status(Error::kCorruption,
                       "journal record " + std::to_string(seq) + " is malformed");
       }
-      // Whole hours past retention are not indexed (EnforceRetention would drop them).
+      // Partitions wholly past retention are not indexed (EnforceRetention would drop them).
       if (view.event_time_ms >= first_kept_ms) {
         index_.Insert(view, seq, offset);
       }
@@ -302,7 +299,6 @@ void EventStoreImpl::ProcessGroup(std::vector<Request>& group) {
       view.Assign(w.event->attrs);
       index_.Insert(view, w.seq, w.offset);
     }
-    index_.EndBatch();
   }
   for (size_t i = 0; i < group.size(); ++i) {
     if (!status.ok() && results[i].ok()) results[i] = status;
@@ -363,7 +359,7 @@ Status EventStoreImpl::EnforceRetention() {
   const int64_t cutoff_ms = CutoffMs();
   {
     auto lock = index_.WriteLock();
-    index_.DropHoursBefore(cutoff_ms);
+    index_.DropBefore(cutoff_ms);
     index_.CompactAll();
   }
   return journal_->DropSegmentsOlderThan(cutoff_ms).status();

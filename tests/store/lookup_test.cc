@@ -178,7 +178,7 @@ TEST(EventStoreLookup, NoTokenWhenTheLastPageIsExactlyFull) {
   EXPECT_EQ(pages, 2u);
 }
 
-TEST(EventStoreLookup, PagesAcrossChunksOfOneHour) {
+TEST(EventStoreLookup, PagesAcrossChunksOfOnePartition) {
   StoreEnv env;
   auto store = env.Open();
   std::vector<NewEvent> batch;

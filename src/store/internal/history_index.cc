@@ -6,10 +6,8 @@
 namespace ot::store::internal {
 namespace {
 
-constexpr int64_t kHourMs = 3600 * 1000;
 constexpr size_t kChunkCapacity = 65536;  // local indices are u16
-constexpr size_t kRecentChunks = 8;
-constexpr size_t kMinMergeTail = 1024;
+constexpr size_t kMinMergeTail = 64;
 
 enum Visibility : uint8_t { kManagement = 0, kInsight = 1, kHidden = 2 };
 
@@ -26,44 +24,52 @@ Visibility VisibilityOf(events::Category c) {
   return kHidden;
 }
 
-int64_t HourIndex(int64_t time_ms) {
-  int64_t h = time_ms / kHourMs;
-  return (time_ms % kHourMs < 0) ? h - 1 : h;
+uint64_t ChunkKey(int64_t day, uint16_t region, uint8_t vis) {
+  return (static_cast<uint64_t>(day) << 20) ^ (uint64_t{region} << 2) ^ vis;
 }
 
-uint64_t ChunkKey(int64_t hour, uint16_t region, uint8_t vis) {
-  return (static_cast<uint64_t>(hour) << 20) ^ (uint64_t{region} << 2) ^ vis;
-}
+// Directory key of a value: the top 32 bits of its hash (records confirm every match).
+uint32_t KeyOf(uint64_t value_hash) { return static_cast<uint32_t>(value_hash >> 32); }
 
-struct Posting {
-  uint64_t hash;
-  uint16_t local;
-};
+// An unmerged posting: key in bits 16..47, local index in bits 0..15.
+uint64_t Posting(uint32_t key, uint16_t local) { return (uint64_t{key} << 16) | local; }
+uint32_t PostingKey(uint64_t p) { return static_cast<uint32_t>(p >> 16); }
+uint16_t PostingLocal(uint64_t p) { return static_cast<uint16_t>(p & 0xffff); }
+
+bool Newer(const Hit& a, const Hit& b) {
+  return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.seq > b.seq;
+}
 
 }  // namespace
+
+int64_t PartitionIndex(int64_t time_ms) {
+  int64_t d = time_ms / kPartitionMs;
+  return (time_ms % kPartitionMs < 0) ? d - 1 : d;
+}
 
 struct HistoryIndex::Chunk {
   uint16_t region = 0;
   uint8_t visibility = kManagement;
-  int64_t hour = 0;  // hour index: eventTime / 1h
+  int64_t day = 0;  // partition index
   uint64_t base_seq = 0;
-  std::vector<uint32_t> time_off;  // ms within the hour
+  int64_t min_time_ms = INT64_MAX, max_time_ms = INT64_MIN;
+  std::vector<uint32_t> time_off;  // ms since the partition's start
   std::vector<uint32_t> seq_delta;
   std::vector<uint32_t> offset;  // of the frame in its journal segment
 
   // Every local index, newest first; locals >= order.size() are not merged in yet.
   std::vector<uint16_t> order;
   struct Postings {
-    std::vector<uint64_t> keys;    // sorted value hashes
+    std::vector<uint32_t> keys;    // sorted value keys
     std::vector<uint32_t> starts;  // keys.size() + 1 bounds into locals
     std::vector<uint16_t> locals;  // one run per key, newest first
-    std::vector<Posting> tail;     // unmerged, arrival order
+    std::vector<uint64_t> tail;    // unmerged Posting()s, arrival order
   };
   Postings postings[kNumAttrs];
   std::mutex mu;  // taken by lookups, which merge tails lazily
 
   size_t size() const { return time_off.size(); }
-  int64_t start_ms() const { return hour * kHourMs; }
+  int64_t start_ms() const { return day * kPartitionMs; }
   // Sort key: larger is newer.
   uint64_t Key(uint16_t local) const {
     return (uint64_t{time_off[local]} << 32) | seq_delta[local];
@@ -85,30 +91,31 @@ struct HistoryIndex::Chunk {
   void Merge(Postings& p) {
     if (p.tail.empty()) return;
     auto newer = [this](uint16_t a, uint16_t b) { return Key(a) > Key(b); };
-    std::sort(p.tail.begin(), p.tail.end(), [&](const Posting& a, const Posting& b) {
-      return a.hash != b.hash ? a.hash < b.hash : newer(a.local, b.local);
+    std::sort(p.tail.begin(), p.tail.end(), [&](uint64_t a, uint64_t b) {
+      return PostingKey(a) != PostingKey(b) ? PostingKey(a) < PostingKey(b)
+                                            : newer(PostingLocal(a), PostingLocal(b));
     });
     Postings out;
     out.locals.reserve(p.locals.size() + p.tail.size());
     size_t i = 0, j = 0;
     const size_t nk = p.keys.size(), nt = p.tail.size();
     while (i < nk || j < nt) {
-      uint64_t h =
-          (j == nt || (i < nk && p.keys[i] <= p.tail[j].hash)) ? p.keys[i] : p.tail[j].hash;
-      out.keys.push_back(h);
+      uint32_t k = (j == nt || (i < nk && p.keys[i] <= PostingKey(p.tail[j])))
+                       ? p.keys[i]
+                       : PostingKey(p.tail[j]);
+      out.keys.push_back(k);
       out.starts.push_back(static_cast<uint32_t>(out.locals.size()));
       std::span<const uint16_t> old_run;
-      if (i < nk && p.keys[i] == h) {
+      if (i < nk && p.keys[i] == k) {
         old_run =
             std::span<const uint16_t>(p.locals).subspan(p.starts[i], p.starts[i + 1] - p.starts[i]);
         ++i;
       }
       size_t a = 0;
-      for (; j < nt && p.tail[j].hash == h; ++j) {
-        while (a < old_run.size() && !newer(p.tail[j].local, old_run[a])) {
-          out.locals.push_back(old_run[a++]);
-        }
-        out.locals.push_back(p.tail[j].local);
+      for (; j < nt && PostingKey(p.tail[j]) == k; ++j) {
+        uint16_t local = PostingLocal(p.tail[j]);
+        while (a < old_run.size() && newer(old_run[a], local)) out.locals.push_back(old_run[a++]);
+        out.locals.push_back(local);
       }
       out.locals.insert(out.locals.end(), old_run.begin() + static_cast<ptrdiff_t>(a),
                         old_run.end());
@@ -116,10 +123,6 @@ struct HistoryIndex::Chunk {
     out.starts.push_back(static_cast<uint32_t>(out.locals.size()));
     out.keys.shrink_to_fit();
     out.starts.shrink_to_fit();
-    if (p.tail.capacity() <= kMinMergeTail) {
-      p.tail.clear();
-      out.tail.swap(p.tail);  // keep a small buffer for the next appends
-    }
     p = std::move(out);
   }
 
@@ -128,16 +131,23 @@ struct HistoryIndex::Chunk {
     for (Postings& p : postings) Merge(p);
   }
 
-  // The run of `attr` for `hash` (or every event), newest first. Merges lazily; needs `mu`.
-  std::span<const uint16_t> Run(const std::optional<Attr>& attr, uint64_t hash) {
+  void Shrink() {
+    time_off.shrink_to_fit();
+    seq_delta.shrink_to_fit();
+    offset.shrink_to_fit();
+    order.shrink_to_fit();
+  }
+
+  // The run of `attr` for `key` (or every event), newest first. Merges lazily; needs `mu`.
+  std::span<const uint16_t> Run(const std::optional<Attr>& attr, uint32_t key) {
     if (!attr) {
       MergeOrder();
       return order;
     }
     Postings& p = postings[static_cast<int>(*attr)];
     Merge(p);
-    auto it = std::lower_bound(p.keys.begin(), p.keys.end(), hash);
-    if (it == p.keys.end() || *it != hash) return {};
+    auto it = std::lower_bound(p.keys.begin(), p.keys.end(), key);
+    if (it == p.keys.end() || *it != key) return {};
     size_t k = static_cast<size_t>(it - p.keys.begin());
     return std::span<const uint16_t>(p.locals).subspan(p.starts[k], p.starts[k + 1] - p.starts[k]);
   }
@@ -147,8 +157,8 @@ struct HistoryIndex::Chunk {
                (time_off.capacity() + seq_delta.capacity() + offset.capacity()) * 4 +
                order.capacity() * 2;
     for (const Postings& p : postings) {
-      n += p.keys.capacity() * 8 + p.starts.capacity() * 4 + p.locals.capacity() * 2 +
-           p.tail.capacity() * sizeof(Posting);
+      n += p.keys.capacity() * 4 + p.starts.capacity() * 4 + p.locals.capacity() * 2 +
+           p.tail.capacity() * 8;
     }
     return n;
   }
@@ -166,46 +176,38 @@ uint16_t HistoryIndex::RegionId(std::string_view region) {
   auto id = static_cast<uint16_t>(region_ids_.size());
   OT_CHECK(region_ids_.size() < UINT16_MAX);
   region_ids_.emplace(std::string(region), id);
-  by_hour_.resize(by_hour_.size() + 2);
+  by_day_.resize(by_day_.size() + 2);
   return id;
 }
 
 HistoryIndex::Chunk* HistoryIndex::ChunkFor(const AttrsView& a, uint64_t seq, uint32_t* id) {
   uint16_t region = RegionId(a.aws_region);
   Visibility vis = VisibilityOf(a.category);
-  int64_t hour = HourIndex(a.event_time_ms);
-  uint64_t key = ChunkKey(hour, region, vis);
+  int64_t day = PartitionIndex(a.event_time_ms);
+  uint64_t key = ChunkKey(day, region, vis);
   auto it = open_chunk_.find(key);
   if (it != open_chunk_.end()) {
     Chunk* c = chunks_[it->second].get();
     if (c->size() < kChunkCapacity && seq - c->base_seq <= UINT32_MAX && c->region == region &&
-        c->hour == hour && c->visibility == vis) {
+        c->day == day && c->visibility == vis) {
       *id = it->second;
       return c;
     }
-    c->MergeAll();  // full: it will not change again
+    // Full: it will not change again.
+    c->MergeAll();
+    c->Shrink();
   }
   auto chunk = std::make_unique<Chunk>();
   chunk->region = region;
   chunk->visibility = vis;
-  chunk->hour = hour;
+  chunk->day = day;
   chunk->base_seq = seq;
   *id = static_cast<uint32_t>(chunks_.size());
   OT_CHECK(chunks_.size() < UINT32_MAX - 1);
   chunks_.push_back(std::move(chunk));
   open_chunk_[key] = *id;
-  if (vis != kHidden) by_hour_[region * 2u + vis][hour].push_back(*id);
+  if (vis != kHidden) by_day_[region * 2u + vis][day].push_back(*id);
   return chunks_.back().get();
-}
-
-void HistoryIndex::Touch(uint32_t id) {
-  if (std::find(recent_.begin(), recent_.end(), id) != recent_.end()) return;
-  recent_.push_back(id);
-  if (recent_.size() > kRecentChunks) {
-    // Gone idle (imports move on through the hours): merge so its tail memory is released.
-    if (Chunk* c = chunks_[recent_.front()].get()) c->MergeAll();
-    recent_.erase(recent_.begin());
-  }
 }
 
 void HistoryIndex::Insert(const AttrsView& a, uint64_t seq, uint32_t offset) {
@@ -215,14 +217,19 @@ void HistoryIndex::Insert(const AttrsView& a, uint64_t seq, uint32_t offset) {
   c->time_off.push_back(static_cast<uint32_t>(a.event_time_ms - c->start_ms()));
   c->seq_delta.push_back(static_cast<uint32_t>(seq - c->base_seq));
   c->offset.push_back(offset);
+  c->min_time_ms = std::min(c->min_time_ms, a.event_time_ms);
+  c->max_time_ms = std::max(c->max_time_ms, a.event_time_ms);
   ids_.Insert(IdHash(a.event_id), id, local);
   ++total_events_;
   if (c->visibility == kHidden) return;
   ++visible_events_;
   auto add = [&](Attr attr, std::string_view value) {
-    if (!value.empty()) {
-      c->postings[static_cast<int>(attr)].tail.push_back({ValueHash(value), local});
-    }
+    if (value.empty()) return;
+    Chunk::Postings& p = c->postings[static_cast<int>(attr)];
+    p.tail.push_back(Posting(KeyOf(ValueHash(value)), local));
+    // Merging at half the merged size keeps the cost amortised O(1) per posting and the
+    // 8-byte tail entries from outweighing the 2-byte merged ones.
+    if (p.tail.size() >= std::max(kMinMergeTail, p.locals.size() / 2)) c->Merge(p);
   };
   add(Attr::kEventName, a.event_name);
   add(Attr::kEventSource, a.event_source);
@@ -239,19 +246,8 @@ void HistoryIndex::Insert(const AttrsView& a, uint64_t seq, uint32_t offset) {
     if (!type_seen) add(Attr::kResourceType, a.resources[i].first);
     if (!name_seen) add(Attr::kResourceName, a.resources[i].second);
   }
-  Touch(id);
-}
-
-void HistoryIndex::EndBatch() {
-  for (uint32_t id : recent_) {
-    Chunk* c = chunks_[id].get();
-    if (c == nullptr) continue;
-    for (Chunk::Postings& p : c->postings) {
-      if (p.tail.size() >= std::max(kMinMergeTail, p.locals.size() / 2)) c->Merge(p);
-    }
-    if (c->size() - c->order.size() >= std::max(kMinMergeTail, c->order.size() / 2)) {
-      c->MergeOrder();
-    }
+  if (c->size() - c->order.size() >= std::max(kMinMergeTail, c->order.size() / 2)) {
+    c->MergeOrder();
   }
 }
 
@@ -284,9 +280,7 @@ std::vector<Hit> HistoryIndex::QueryId(uint64_t id_hash, const IndexQuery& q) co
     }
     hits.push_back(h);
   });
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.seq > b.seq;
-  });
+  std::sort(hits.begin(), hits.end(), Newer);
   if (hits.size() > q.limit) hits.resize(q.limit);
   return hits;
 }
@@ -297,19 +291,21 @@ std::vector<Hit> HistoryIndex::Query(const IndexQuery& q) const {
   std::shared_lock lock(mu_);
   auto region = region_ids_.find(std::string(q.region));
   if (region == region_ids_.end()) return out;
-  const auto& hours = by_hour_[region->second * 2u + (q.insights ? kInsight : kManagement)];
-  int64_t upper_ms = q.after ? std::min(q.end_ms, q.after->time_ms) : q.end_ms;
-  int64_t first_hour = HourIndex(q.start_ms);
-  std::vector<Hit> hour_hits;
-  for (auto it = hours.upper_bound(HourIndex(upper_ms)); it != hours.begin();) {
+  const auto& days = by_day_[region->second * 2u + (q.insights ? kInsight : kManagement)];
+  const int64_t upper_ms = q.after ? std::min(q.end_ms, q.after->time_ms) : q.end_ms;
+  const int64_t first_day = PartitionIndex(q.start_ms);
+  const uint32_t key = KeyOf(q.value_hash);
+  std::vector<Hit> day_hits;
+  for (auto it = days.upper_bound(PartitionIndex(upper_ms)); it != days.begin();) {
     --it;
-    if (it->first < first_hour) break;
-    hour_hits.clear();
-    size_t want = q.limit - out.size();
+    if (it->first < first_day) break;
+    day_hits.clear();
+    const size_t want = q.limit - out.size();
     for (uint32_t id : it->second) {
       Chunk& c = *chunks_[id];
+      if (c.max_time_ms < q.start_ms || c.min_time_ms > upper_ms) continue;
       std::lock_guard chunk_lock(c.mu);
-      std::span<const uint16_t> run = c.Run(q.attr, q.value_hash);
+      std::span<const uint16_t> run = c.Run(q.attr, key);
       // The run is newest first, so the events past the upper bound form a prefix.
       auto begin = std::partition_point(run.begin(), run.end(), [&](uint16_t local) {
         int64_t t = c.start_ms() + c.time_off[local];
@@ -322,42 +318,37 @@ std::vector<Hit> HistoryIndex::Query(const IndexQuery& q) const {
       for (auto p = begin; p != run.end() && taken < want; ++p, ++taken) {
         Hit h = c.HitAt(*p);
         if (h.time_ms < q.start_ms) break;
-        hour_hits.push_back(h);
+        day_hits.push_back(h);
       }
     }
-    if (it->second.size() > 1) {
-      std::sort(hour_hits.begin(), hour_hits.end(), [](const Hit& a, const Hit& b) {
-        return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.seq > b.seq;
-      });
-    }
-    size_t take = std::min(want, hour_hits.size());
-    out.insert(out.end(), hour_hits.begin(), hour_hits.begin() + static_cast<ptrdiff_t>(take));
+    if (it->second.size() > 1) std::sort(day_hits.begin(), day_hits.end(), Newer);
+    size_t take = std::min(want, day_hits.size());
+    out.insert(out.end(), day_hits.begin(), day_hits.begin() + static_cast<ptrdiff_t>(take));
     if (out.size() >= q.limit) break;
   }
   return out;
 }
 
-size_t HistoryIndex::DropHoursBefore(int64_t cutoff_ms) {
-  // (hour + 1) * 1h <= cutoff: every event of the hour is older than the cutoff.
-  int64_t last_dropped_hour = HourIndex(cutoff_ms) - 1;
+size_t HistoryIndex::DropBefore(int64_t cutoff_ms) {
+  // (day + 1) * 1d <= cutoff: every event of the partition is older than the cutoff.
+  const int64_t last_dropped = PartitionIndex(cutoff_ms) - 1;
   size_t dropped = 0;
   for (uint32_t id = 0; id < chunks_.size(); ++id) {
     Chunk* c = chunks_[id].get();
-    if (c == nullptr || c->hour > last_dropped_hour) continue;
+    if (c == nullptr || c->day > last_dropped) continue;
     dropped += c->size();
     total_events_ -= c->size();
     if (c->visibility != kHidden) {
       visible_events_ -= c->size();
-      auto& hours = by_hour_[c->region * 2u + c->visibility];
-      auto h = hours.find(c->hour);
-      if (h != hours.end()) {
-        std::erase(h->second, id);
-        if (h->second.empty()) hours.erase(h);
+      auto& days = by_day_[c->region * 2u + c->visibility];
+      auto d = days.find(c->day);
+      if (d != days.end()) {
+        std::erase(d->second, id);
+        if (d->second.empty()) days.erase(d);
       }
     }
-    auto open = open_chunk_.find(ChunkKey(c->hour, c->region, c->visibility));
+    auto open = open_chunk_.find(ChunkKey(c->day, c->region, c->visibility));
     if (open != open_chunk_.end() && open->second == id) open_chunk_.erase(open);
-    std::erase(recent_, id);
     chunks_[id].reset();
   }
   if (dropped > 0) {
@@ -369,9 +360,11 @@ size_t HistoryIndex::DropHoursBefore(int64_t cutoff_ms) {
 
 void HistoryIndex::CompactAll() {
   for (auto& c : chunks_) {
-    if (c && c->visibility != kHidden) c->MergeAll();
+    if (!c) continue;
+    if (c->visibility != kHidden) c->MergeAll();
+    // Partitions in the past rarely grow again: return the vectors' spare capacity.
+    if (c->time_off.capacity() > c->size() + c->size() / 8) c->Shrink();
   }
-  recent_.clear();
 }
 
 uint64_t HistoryIndex::visible_events() const {

@@ -52,15 +52,22 @@ struct IndexQuery {
   size_t limit = 0;
 };
 
-// In-memory history behind LookupEvents: events are grouped into chunks by (region, category,
-// eventTime hour), at most 65536 per chunk. A chunk keeps compact columns (time within the hour,
-// sequence delta, journal offset) and, per attribute, a posting list of u16 local indices per
-// value hash, kept newest first. Appends go to an unsorted tail that is merged lazily (by the
-// writer once it grows, or by the first lookup that needs it). Values are identified by a 64-bit
-// hash, so a match is confirmed against the record when it is read. Data and network-activity
-// events get columns and id-table entries (for dedupe and retention) but no posting lists.
+// Events are partitioned by (region, visibility, eventTime day): a day rather than an hour keeps
+// the per-value directories small (a value seen in an hour is usually seen all day), and
+// retention only needs whole days. Exposed for recovery, which skips expired partitions.
+inline constexpr int64_t kPartitionMs = 24 * 3600 * 1000;
+int64_t PartitionIndex(int64_t time_ms);
+
+// In-memory history behind LookupEvents: events are grouped into chunks by partition, at most
+// 65536 per chunk. A chunk keeps compact columns (time within the partition, sequence delta,
+// journal offset) and, per attribute, a posting list of u16 local indices per value, newest first,
+// found through a sorted directory of 32-bit value-hash keys. Appends go to an unsorted tail that
+// is merged once it reaches half the merged size, or by the first lookup that needs it, or by
+// CompactAll. Values are identified only by hash, so every match is confirmed against the record
+// when it is read. Data and network-activity events get columns and id-table entries (for dedupe
+// and retention) but no posting lists.
 //
-// Thread-safety: Insert/EndBatch need WriteLock(); everything else takes the shared lock itself.
+// Thread-safety: Insert needs WriteLock(); everything else takes the shared lock itself.
 class HistoryIndex {
  public:
   HistoryIndex();
@@ -71,8 +78,6 @@ class HistoryIndex {
 
   std::unique_lock<std::shared_mutex> WriteLock() { return std::unique_lock(mu_); }
   void Insert(const AttrsView& attrs, uint64_t seq, uint32_t offset);
-  // Merges the tails of chunks that grew large or went idle; call after a group of Inserts.
-  void EndBatch();
 
   // Journal locations of every stored event whose id hash matches (any category).
   std::vector<Hit> FindId(uint64_t id_hash) const;
@@ -81,8 +86,10 @@ class HistoryIndex {
   // Up to q.limit events in lookup order.
   std::vector<Hit> Query(const IndexQuery& q) const;
 
-  // Drops every chunk whose hour ends at or before `cutoff_ms`. Returns the events dropped.
-  size_t DropHoursBefore(int64_t cutoff_ms);
+  // Drops every partition that ends at or before `cutoff_ms`. Returns the events dropped.
+  // Needs WriteLock().
+  size_t DropBefore(int64_t cutoff_ms);
+  // Merges every tail (frees their memory). Needs WriteLock().
   void CompactAll();
 
   uint64_t visible_events() const;  // management + insight events indexed
@@ -93,16 +100,14 @@ class HistoryIndex {
   struct Chunk;
   uint16_t RegionId(std::string_view region);
   Chunk* ChunkFor(const AttrsView& attrs, uint64_t seq, uint32_t* id);
-  void Touch(uint32_t id);
   bool Matches(const Chunk& c, const IndexQuery& q) const;
 
   mutable std::shared_mutex mu_;
   std::vector<std::unique_ptr<Chunk>> chunks_;  // by id; null once dropped
   std::unordered_map<std::string, uint16_t> region_ids_;
-  std::unordered_map<uint64_t, uint32_t> open_chunk_;  // (region, visibility, hour) → chunk id
-  // Per region and visibility (management, insight): hour index → chunk ids.
-  std::vector<std::map<int64_t, std::vector<uint32_t>>> by_hour_;
-  std::vector<uint32_t> recent_;  // chunks with unmerged tails, most recent last
+  std::unordered_map<uint64_t, uint32_t> open_chunk_;  // (region, visibility, day) → chunk id
+  // Per region and visibility (management, insight): partition index → chunk ids.
+  std::vector<std::map<int64_t, std::vector<uint32_t>>> by_day_;
   IdTable ids_;
   uint64_t visible_events_ = 0;
   uint64_t total_events_ = 0;
