@@ -130,7 +130,11 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
     call->xmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
   }
 
-  auto caller = auth::VerifyRequest(ViewOf(req), credentials_, call->now);
+  auth::VerifyOptions verify;
+  // JSON 1.1 targets here are all CloudTrail's (and OpenTrail's own, signed as cloudtrail); a
+  // Query request's service picks its operation table below.
+  if (call->protocol == Protocol::kJson) verify.expected_service = "cloudtrail";
+  auto caller = auth::VerifyRequest(ViewOf(req), credentials_, call->now, verify);
   if (!caller.ok()) return Finish(call, caller.status(), {});
   call->caller = std::move(*caller);
   call->region = call->caller->region;
