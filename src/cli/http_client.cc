@@ -1,9 +1,10 @@
 #include "cli/http_client.h"
 
+#include <strings.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <strings.h>
 
 #include "api/protocol/json_value.h"
 #include "auth/sigv4.h"
@@ -20,23 +21,29 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
     return Status(Error::kValidation, "https endpoints are not supported yet: " + std::string(url));
   }
   if (url.substr(0, kHttp.size()) != kHttp) {
-    return Status(Error::kValidation, "--endpoint-url must start with http://, got " +
-                                          std::string(url));
+    return Status(Error::kValidation,
+                  "--endpoint-url must start with http://, got " + std::string(url));
   }
   std::string_view rest = url.substr(kHttp.size());
   rest = rest.substr(0, rest.find('/'));
   if (rest.empty()) return Status(Error::kValidation, "--endpoint-url has no host");
   Endpoint e;
   e.host_header = std::string(rest);
-  size_t colon = rest.rfind(':');
-  if (colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
-    e.host = std::string(rest.substr(0, colon));
-    e.port = std::string(rest.substr(colon + 1));
-  } else {
-    e.host = std::string(rest);
-    e.port = "80";
+  // The port follows the first ':' after the host; an IPv6 literal is bracketed: [::1]:8080.
+  size_t bracket = rest.front() == '[' ? rest.find(']') : 0;
+  if (bracket == std::string_view::npos) {
+    return Status(Error::kValidation, "--endpoint-url has an unclosed '[': " + std::string(url));
   }
+  size_t colon = rest.find(':', bracket);
+  e.host = std::string(rest.substr(0, colon));
+  e.port = colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1));
   if (e.host.size() > 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
+  bool digits = !e.port.empty() && e.port.size() <= 5 &&
+                e.port.find_first_not_of("0123456789") == std::string::npos;
+  if (e.host.empty() || !digits || std::stoul(e.port) == 0 || std::stoul(e.port) > 65535) {
+    return Status(Error::kValidation,
+                  "--endpoint-url must be http://HOST[:PORT], got " + std::string(url));
+  }
   return e;
 }
 
@@ -61,8 +68,8 @@ struct HttpClient::Impl {
     if (!ec) stream->connect(results, ec);
     if (ec) {
       stream.reset();
-      return Status(Error::kUnavailable, "cannot connect to " + endpoint.host_header + ": " +
-                                             ec.message());
+      return Status(Error::kUnavailable,
+                    "cannot connect to " + endpoint.host_header + ": " + ec.message());
     }
     stream->socket().set_option(tcp::no_delay(true), ec);
     buffer.clear();
@@ -96,8 +103,8 @@ Result<HttpResponse> HttpClient::Post(
     if (ec) {
       impl_->stream.reset();
       if (reused) continue;
-      return Status(Error::kUnavailable, "request to " + impl_->endpoint.host_header +
-                                             " failed: " + ec.message());
+      return Status(Error::kUnavailable,
+                    "request to " + impl_->endpoint.host_header + " failed: " + ec.message());
     }
     auto res = parser.release();
     HttpResponse out;
@@ -118,7 +125,8 @@ Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
       {"Host", endpoint.host_header},
       {"X-Amz-Target", call.target},
   };
-  if (!call.content_encoding.empty()) headers.emplace_back("Content-Encoding", call.content_encoding);
+  if (!call.content_encoding.empty())
+    headers.emplace_back("Content-Encoding", call.content_encoding);
   if (!credentials.session_token.empty()) {
     headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
   }

@@ -51,8 +51,10 @@ store::NewEvent BuildCallEvent(const CallFacts& f, Random& random) {
     r.error_message = Truncate(f.error_message);
   }
   r.request_parameters = f.request_parameters.empty() ? "null" : f.request_parameters;
-  r.response_elements =
-      f.response_elements.empty() || !f.error_code.empty() ? "null" : f.response_elements;
+  // records.md §4: null for read-only calls and for failures.
+  r.response_elements = f.response_elements.empty() || f.read_only || !f.error_code.empty()
+                            ? "null"
+                            : f.response_elements;
   r.request_id = f.request_id;
   r.event_id = NewUuid(random);
   r.read_only = f.read_only;
