@@ -40,29 +40,6 @@ fi
 echo "history: $(curl -s "$EP/metrics" | grep '^opentrail_history_events' | awk '{print $2}') events"
 echo "RSS after load: $(grep -E 'VmRSS|VmHWM' /proc/$SERVER/status | awk '{printf "%s %.0f MiB  ", $1, $2/1024}')"
 
-/usr/bin/python3 - "$EP" >"$WORK/lookup.lua" <<'PY'
-import json, sys
-import botocore.auth, botocore.awsrequest, botocore.session
-ep = sys.argv[1]
-creds = botocore.session.Session().get_credentials()
-body = json.dumps({"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "AssumeRole"}],
-                   "MaxResults": 50})
-req = botocore.awsrequest.AWSRequest(method="POST", url=ep + "/", data=body, headers={
-    "Content-Type": "application/x-amz-json-1.1",
-    "X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"})
-botocore.auth.SigV4Auth(creds, "cloudtrail", "us-east-1").add_auth(req)
-print('wrk.method = "POST"')
-print("wrk.body = " + json.dumps(body))
-for k, v in req.headers.items():
-    print(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}")
-print('''
-done = function(summary, latency, requests)
-  io.write(string.format("requests %d, errors %d (status %d)\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read, summary.errors.status))
-  for _, p in pairs({50, 90, 99, 99.9}) do
-    io.write(string.format("p%g %.2f ms\\n", p, latency:percentile(p) / 1000))
-  end
-end''')
-PY
+/usr/bin/python3 bench/wrk_lookup_lua.py "$EP" >"$WORK/lookup.lua"
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/lookup.lua" "$EP/"
 echo "RSS after wrk: $(grep -E 'VmRSS|VmHWM' /proc/$SERVER/status | awk '{printf "%s %.0f MiB  ", $1, $2/1024}')"

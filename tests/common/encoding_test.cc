@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "common/gzip.h"
 #include "common/json_writer.h"
 #include "support/matchers.h"
@@ -65,6 +67,61 @@ TEST(JsonWriter, WritesCompactEscapedJson) {
   w.Double(1.5).EndArray().Key("c").Raw("{}").EndObject();
 
   EXPECT_EQ(w.str(), R"({"a":"q\"\\\n\u0001","b":[-1,true,null,1.5],"c":{}})");
+}
+
+}  // namespace
+}  // namespace ot
+
+namespace ot {
+namespace {
+
+// The reference escaping, one byte at a time, for checking the block-wise fast path.
+std::string SlowEscape(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+TEST(AppendJsonString, MatchesByteWiseEscapingAtEveryLengthAndOffset) {
+  const std::string alphabet = std::string("ab\"\\\n\x01\x1f\x7f\xc3\xa9 {}:,") + '\0';
+  for (size_t len = 0; len < 70; ++len) {
+    for (size_t seed = 0; seed < 7; ++seed) {
+      std::string s;
+      for (size_t i = 0; i < len; ++i) s += alphabet[(i * 7 + seed * 13 + i * i) % alphabet.size()];
+      std::string out = "prefix";
+
+      AppendJsonString(&out, s);
+
+      ASSERT_EQ(out, "prefix" + SlowEscape(s)) << "len " << len << " seed " << seed;
+    }
+  }
+}
+
+TEST(AppendJsonString, CopiesCleanTextUnchanged) {
+  std::string clean(1000, 'x');
+  std::string out;
+
+  AppendJsonString(&out, clean);
+
+  EXPECT_EQ(out, "\"" + clean + "\"");
 }
 
 }  // namespace

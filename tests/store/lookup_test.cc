@@ -313,3 +313,55 @@ TEST(EventStoreLookup, SeesOnlyTheRequestRegion) {
 
 }  // namespace
 }  // namespace ot::store
+
+namespace ot::store {
+namespace {
+
+using ::ot::testing::IsOk;
+using namespace ::ot::store::testing;
+
+// Lookups between appends see a chunk whose newest postings are not merged yet: they must still
+// come back in order, interleaved with the merged ones, by attribute and without one.
+TEST(EventStoreLookup, InterleavesUnmergedPostingsWithMergedOnes) {
+  StoreEnv env;
+  auto store = env.Open();
+  std::vector<std::pair<SysMillis, std::string>> all;
+  for (int round = 0; round < 40; ++round) {
+    std::vector<NewEvent> batch;
+    for (int i = 0; i < 37; ++i) {
+      int n = round * 37 + i;
+      SysMillis t = At((n * 53) % 600, n % 2);  // out of order within one day
+      batch.push_back(MakeEvent("e" + std::to_string(n), t));
+      all.push_back({t, "e" + std::to_string(n)});
+    }
+    ASSERT_THAT(store->Append(batch), IsOk());
+    std::vector<std::string> expected;
+    std::vector<std::pair<SysMillis, std::string>> sorted = all;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < std::min<size_t>(sorted.size(), 30); ++i) {
+      expected.push_back(sorted[i].second);
+    }
+    for (std::optional<LookupKey> key :
+         {std::optional<LookupKey>(LookupKey::kEventName), std::optional<LookupKey>()}) {
+      LookupQuery q = Query(LookupKey::kEventName, "DescribeInstances");
+      q.key = key;
+      if (!key) q.value.clear();
+      q.max_results = 30;
+
+      auto page = store->Lookup(q);
+
+      ASSERT_THAT(page, IsOk());
+      std::vector<std::pair<SysMillis, std::string>> got;
+      for (const StoredEvent& e : page->events)
+        got.push_back({e.attrs.event_time, e.attrs.event_id});
+      ASSERT_EQ(got.size(), expected.size()) << "round " << round;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].first, sorted[i].first) << "round " << round << " position " << i;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ot::store

@@ -8,6 +8,8 @@ namespace {
 
 constexpr size_t kChunkCapacity = 65536;  // local indices are u16
 constexpr size_t kMinMergeTail = 64;
+// Unmerged postings a lookup scans rather than merging the chunk's run (see Chunk::Merged).
+constexpr size_t kLookupMergeTail = 1024;
 
 enum Visibility : uint8_t { kManagement = 0, kInsight = 1, kHidden = 2 };
 
@@ -138,18 +140,33 @@ struct HistoryIndex::Chunk {
     order.shrink_to_fit();
   }
 
-  // The run of `attr` for `key` (or every event), newest first. Merges lazily; needs `mu`.
-  std::span<const uint16_t> Run(const std::optional<Attr>& attr, uint32_t key) {
+  // The merged run of `attr` for `key` (or of every event), newest first; needs `mu`. A lookup
+  // merges the tail only past kLookupMergeTail postings, so that a chunk that keeps growing (the
+  // live day) is not rebuilt by every lookup; the rest of the tail comes from Unmerged().
+  std::span<const uint16_t> Merged(const std::optional<Attr>& attr, uint32_t key) {
     if (!attr) {
-      MergeOrder();
+      if (size() - order.size() > kLookupMergeTail) MergeOrder();
       return order;
     }
     Postings& p = postings[static_cast<int>(*attr)];
-    Merge(p);
+    if (p.tail.size() > kLookupMergeTail) Merge(p);
     auto it = std::lower_bound(p.keys.begin(), p.keys.end(), key);
     if (it == p.keys.end() || *it != key) return {};
     size_t k = static_cast<size_t>(it - p.keys.begin());
     return std::span<const uint16_t>(p.locals).subspan(p.starts[k], p.starts[k + 1] - p.starts[k]);
+  }
+
+  // The not-yet-merged locals of `attr` for `key` (or of every event), newest first; needs `mu`.
+  void Unmerged(const std::optional<Attr>& attr, uint32_t key, std::vector<uint16_t>* out) const {
+    out->clear();
+    if (!attr) {
+      for (size_t i = order.size(); i < size(); ++i) out->push_back(static_cast<uint16_t>(i));
+    } else {
+      for (uint64_t posting : postings[static_cast<int>(*attr)].tail) {
+        if (PostingKey(posting) == key) out->push_back(PostingLocal(posting));
+      }
+    }
+    std::sort(out->begin(), out->end(), [this](uint16_t a, uint16_t b) { return Key(a) > Key(b); });
   }
 
   size_t memory_bytes() const {
@@ -266,6 +283,48 @@ bool HistoryIndex::Matches(const Chunk& c, const IndexQuery& q) const {
          c.visibility == (q.insights ? kInsight : kManagement);
 }
 
+namespace {
+
+// Appends the `want` newest of `hits` to `out`. `hits` is a concatenation of newest-first runs
+// (one per chunk of a day) ending at `run_ends`: a k-way merge takes want·log(runs) steps where
+// sorting every candidate took runs·want·log(runs·want).
+void MergeNewest(const std::vector<Hit>& hits, const std::vector<size_t>& run_ends, size_t want,
+                 std::vector<Hit>* out) {
+  if (run_ends.size() <= 1) {
+    size_t take = std::min(want, hits.size());
+    out->insert(out->end(), hits.begin(), hits.begin() + static_cast<ptrdiff_t>(take));
+    return;
+  }
+  struct Cursor {
+    size_t pos, end;
+  };
+  std::vector<Cursor> heap;
+  heap.reserve(run_ends.size());
+  size_t begin = 0;
+  for (size_t end : run_ends) {
+    if (end > begin) heap.push_back({begin, end});
+    begin = end;
+  }
+  // std heaps keep the greatest on top: "less" means older.
+  auto older = [&hits](const Cursor& a, const Cursor& b) {
+    return Newer(hits[b.pos], hits[a.pos]);
+  };
+  std::make_heap(heap.begin(), heap.end(), older);
+  while (want > 0 && !heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), older);
+    Cursor& top = heap.back();
+    out->push_back(hits[top.pos]);
+    --want;
+    if (++top.pos == top.end) {
+      heap.pop_back();
+    } else {
+      std::push_heap(heap.begin(), heap.end(), older);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Hit> HistoryIndex::QueryId(uint64_t id_hash, const IndexQuery& q) const {
   std::shared_lock lock(mu_);
   std::vector<Hit> hits;
@@ -296,34 +355,40 @@ std::vector<Hit> HistoryIndex::Query(const IndexQuery& q) const {
   const int64_t first_day = PartitionIndex(q.start_ms);
   const uint32_t key = KeyOf(q.value_hash);
   std::vector<Hit> day_hits;
+  std::vector<size_t> run_ends;  // day_hits holds one newest-first run per chunk, ending here
+  std::vector<uint16_t> unmerged;
   for (auto it = days.upper_bound(PartitionIndex(upper_ms)); it != days.begin();) {
     --it;
     if (it->first < first_day) break;
     day_hits.clear();
+    run_ends.clear();
     const size_t want = q.limit - out.size();
     for (uint32_t id : it->second) {
       Chunk& c = *chunks_[id];
       if (c.max_time_ms < q.start_ms || c.min_time_ms > upper_ms) continue;
       std::lock_guard chunk_lock(c.mu);
-      std::span<const uint16_t> run = c.Run(q.attr, key);
-      // The run is newest first, so the events past the upper bound form a prefix.
-      auto begin = std::partition_point(run.begin(), run.end(), [&](uint16_t local) {
+      std::span<const uint16_t> run = c.Merged(q.attr, key);
+      c.Unmerged(q.attr, key, &unmerged);
+      // Both lists are newest first, so the events past the upper bound form a prefix of each.
+      auto too_new = [&](uint16_t local) {
         int64_t t = c.start_ms() + c.time_off[local];
         if (t > q.end_ms) return true;
         if (!q.after) return false;
         return t > q.after->time_ms ||
                (t == q.after->time_ms && c.base_seq + c.seq_delta[local] >= q.after->seq);
-      });
-      size_t taken = 0;
-      for (auto p = begin; p != run.end() && taken < want; ++p, ++taken) {
-        Hit h = c.HitAt(*p);
+      };
+      auto a = std::partition_point(run.begin(), run.end(), too_new);
+      auto b = std::partition_point(unmerged.begin(), unmerged.end(), too_new);
+      for (size_t taken = 0; taken < want && (a != run.end() || b != unmerged.end()); ++taken) {
+        bool from_run = b == unmerged.end() || (a != run.end() && c.Key(*a) > c.Key(*b));
+        Hit h = c.HitAt(from_run ? *a++ : *b++);
         if (h.time_ms < q.start_ms) break;
         day_hits.push_back(h);
       }
+      if (run_ends.empty() || run_ends.back() != day_hits.size())
+        run_ends.push_back(day_hits.size());
     }
-    if (it->second.size() > 1) std::sort(day_hits.begin(), day_hits.end(), Newer);
-    size_t take = std::min(want, day_hits.size());
-    out.insert(out.end(), day_hits.begin(), day_hits.begin() + static_cast<ptrdiff_t>(take));
+    MergeNewest(day_hits, run_ends, want, &out);
     if (out.size() >= q.limit) break;
   }
   return out;
