@@ -23,3 +23,13 @@ std::string UriEncode(std::string_view s, bool keep_slash = false);
 std::string UriDecode(std::string_view s, bool plus_as_space = false);
 
 }  // namespace ot
+
+namespace ot {
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// `s` with every ill-formed sequence replaced by U+FFFD: what we do with text from headers and
+// form bodies before it goes into JSON (records, logs), which must be valid UTF-8.
+std::string ToValidUtf8(std::string_view s);
+
+}  // namespace ot

@@ -2,6 +2,7 @@
 
 #include "api/handlers/call_record.h"
 #include "api/protocol/reply.h"
+#include "common/encoding.h"
 #include "common/gzip.h"
 #include "common/ids.h"
 #include "common/json_writer.h"
@@ -38,14 +39,14 @@ void ClaimedScope(std::string_view authorization, std::string* access_key, std::
   std::string_view cred = authorization.substr(pos + 11);
   cred = cred.substr(0, cred.find_first_of(", "));
   size_t slash = cred.find('/');
-  *access_key = std::string(cred.substr(0, std::min<size_t>(slash, 128)));
+  *access_key = ToValidUtf8(cred.substr(0, std::min<size_t>(slash, 128)));
   if (slash == std::string_view::npos) return;
   std::string_view rest = cred.substr(slash + 1);  // date/region/service/aws4_request
   size_t a = rest.find('/');
   if (a == std::string_view::npos) return;
   std::string_view after = rest.substr(a + 1);
   std::string_view r = after.substr(0, after.find('/'));
-  if (!r.empty() && r.size() <= 32) *region = std::string(r);
+  if (IsValidRegion(r)) *region = std::string(r);
 }
 
 }  // namespace
@@ -71,8 +72,8 @@ struct Dispatcher::Call {
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
-                       const auth::CredentialStore& credentials,
-                       const auth::Authorizer& authorizer, Metrics& metrics)
+                       const auth::CredentialStore& credentials, const auth::Authorizer& authorizer,
+                       Metrics& metrics)
     : options_(std::move(options)),
       services_(services),
       credentials_(credentials),
@@ -106,7 +107,7 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   std::string_view content_type = req.Header("Content-Type");
   if (!target.empty()) {
     call->protocol = Protocol::kJson;
-    call->operation = std::string(api::handlers::TargetOperationName(target));
+    call->operation = ToValidUtf8(api::handlers::TargetOperationName(target).substr(0, 128));
     call->event_source = "cloudtrail.amazonaws.com";
   } else if (StartsWith(content_type, "application/x-www-form-urlencoded") ||
              (req.method == "GET" && req.query.find("Action=") != std::string::npos)) {
@@ -139,8 +140,9 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   call->caller = std::move(*caller);
   call->region = call->caller->region;
   if (!IsValidRegion(call->region)) {
-    return Finish(call, Status(Error::kIncompleteSignature,
-                               "The credential scope names an invalid region '" + call->region + "'."),
+    return Finish(call,
+                  Status(Error::kIncompleteSignature,
+                         "The credential scope names an invalid region '" + call->region + "'."),
                   {});
   }
 
@@ -152,8 +154,9 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   } else if (encoding.empty() || encoding == "identity") {
     call->body = std::move(call->http->body);
   } else {
-    return Finish(call, Status(Error::kSerialization,
-                               "Content-Encoding '" + std::string(encoding) + "' is not supported."),
+    return Finish(call,
+                  Status(Error::kSerialization,
+                         "Content-Encoding '" + std::string(encoding) + "' is not supported."),
                   {});
   }
 
@@ -165,9 +168,10 @@ void Dispatcher::HandleJson(std::shared_ptr<Call> call) {
   const api::handlers::JsonOperation* op =
       api::handlers::FindJsonOperation(call->http->Header("X-Amz-Target"));
   if (op == nullptr) {
-    return Finish(call, Status(Error::kUnknownOperation,
-                               "Operation '" + call->operation + "' is not supported."),
-                  {});
+    return Finish(
+        call,
+        Status(Error::kUnknownOperation, "Operation '" + call->operation + "' is not supported."),
+        {});
   }
   call->read_only = op->read_only;
   call->event_source = std::string(op->event_source);
@@ -202,14 +206,15 @@ void Dispatcher::HandleQuery(std::shared_ptr<Call> call) {
   if (call->request_parameters == "null") call->request_parameters.clear();
   if (call->operation.empty()) {
     call->operation = "Unknown";
-    return Finish(call, Status(Error::kMissingAction, "The request must contain the parameter Action."),
-                  {});
+    return Finish(
+        call, Status(Error::kMissingAction, "The request must contain the parameter Action."), {});
   }
   const api::handlers::QueryOperation* op =
       api::handlers::FindQueryOperation(call->caller->service, call->operation);
   if (op == nullptr) {
-    return Finish(call, Status(Error::kUnknownOperation,
-                               "The action " + call->operation + " is not valid for this endpoint."),
+    return Finish(call,
+                  Status(Error::kUnknownOperation,
+                         "The action " + call->operation + " is not valid for this endpoint."),
                   {});
   }
   call->read_only = op->read_only;
@@ -236,15 +241,15 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
   facts.event_source = call->event_source.empty() ? "cloudtrail.amazonaws.com" : call->event_source;
   facts.event_name = call->operation.empty() ? "Unknown" : call->operation.substr(0, 128);
   facts.source_ip = call->http->remote_ip;
-  facts.user_agent = std::string(call->http->Header("User-Agent"));
+  facts.user_agent = ToValidUtf8(call->http->Header("User-Agent").substr(0, 1024));
   facts.request_parameters =
       outcome.request_parameters.empty() ? call->request_parameters : outcome.request_parameters;
   if (facts.request_parameters.size() > 100 * 1024) facts.request_parameters = "{}";
   facts.response_elements = call->read_only ? "" : outcome.response_elements;
   if (!status.ok()) {
-    facts.error_code = std::string(call->protocol == Protocol::kQuery
-                                       ? ErrorQueryCode(status.code())
-                                       : ErrorWireName(status.code()));
+    facts.error_code =
+        std::string(call->protocol == Protocol::kQuery ? ErrorQueryCode(status.code())
+                                                       : ErrorWireName(status.code()));
     facts.error_message = api::PublicMessage(status);
   }
   facts.request_id = call->request_id;
@@ -261,13 +266,13 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
       std::move(batch), [this, call, status, external, finish = std::move(finish),
                          body = std::move(outcome.body)](Result<store::AppendResult> r) mutable {
         if (!r.ok()) {
-          Log(LogLevel::kError, "journal append failed; the call is answered with an error",
-              "\"request_id\":\"" + call->request_id + "\",\"error\":" +
-                  [&] {
-                    std::string s;
-                    AppendJsonString(&s, r.status().ToString());
-                    return s;
-                  }());
+          Log(
+              LogLevel::kError, "journal append failed; the call is answered with an error",
+              "\"request_id\":\"" + call->request_id + "\",\"error\":" + [&] {
+                std::string s;
+                AppendJsonString(&s, r.status().ToString());
+                return s;
+              }());
           Status failed(Error::kUnavailable,
                         "The call could not be recorded durably; it was not performed.");
           return Reply(*call, call->protocol == Protocol::kQuery
@@ -278,7 +283,8 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
         metrics_.AddEventsIngested(external - std::min(external, r->duplicates));
         if (!status.ok()) {
           if (ErrorHttpStatus(status.code()) >= 500) {
-            Log(LogLevel::kError, "internal error",
+            Log(
+                LogLevel::kError, "internal error",
                 "\"request_id\":\"" + call->request_id + "\",\"error\":" + [&] {
                   std::string s;
                   AppendJsonString(&s, status.ToString());
@@ -299,8 +305,7 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
 }
 
 void Dispatcher::Reply(const Call& call, api::Reply reply) {
-  double seconds =
-      std::chrono::duration<double>(services_.env.clock.Mono() - call.started).count();
+  double seconds = std::chrono::duration<double>(services_.env.clock.Mono() - call.started).count();
   metrics_.ObserveRequest(call.operation, reply.status, seconds);
   if (options_.access_log) {
     JsonWriter w;
@@ -310,7 +315,7 @@ void Dispatcher::Reply(const Call& call, api::Reply reply) {
     w.Key("request_id").String(call.request_id);
     w.Key("remote").String(call.http->remote_ip);
     w.Key("method").String(call.http->method);
-    w.Key("path").String(call.http->path.substr(0, 256));
+    w.Key("path").String(ToValidUtf8(std::string_view(call.http->path).substr(0, 256)));
     w.Key("operation").String(call.operation);
     w.Key("status").Int(reply.status);
     if (reply.status >= 400) {

@@ -80,13 +80,27 @@ std::string SlowEscape(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -122,6 +136,32 @@ TEST(AppendJsonString, CopiesCleanTextUnchanged) {
   AppendJsonString(&out, clean);
 
   EXPECT_EQ(out, "\"" + clean + "\"");
+}
+
+}  // namespace
+}  // namespace ot
+
+namespace ot {
+namespace {
+
+TEST(Utf8, ReplacesIllFormedSequencesOnly) {
+  struct Case {
+    std::string_view in, out;
+  };
+  const Case cases[] = {
+      {"plain", "plain"},
+      {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+      {"\xdd", "\xef\xbf\xbd"},
+      {"a\xc3", "a\xef\xbf\xbd"},
+      {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},                                  // overlong '/'
+      {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},                  // a surrogate
+      {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},  // past U+10FFFF
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(HexEncode(c.in));
+    EXPECT_EQ(ToValidUtf8(c.in), c.out);
+    EXPECT_EQ(IsValidUtf8(c.in), c.in == c.out);
+  }
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ QueryParams QueryParams::Parse(std::string_view form) {
       size_t eq = item.find('=');
       std::string_view key = item.substr(0, eq);
       std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
-      out.params_.emplace_back(UriDecode(key, true), UriDecode(value, true));
+      out.params_.emplace_back(ToValidUtf8(UriDecode(key, true)),
+                               ToValidUtf8(UriDecode(value, true)));
     }
     pos = amp + 1;
   }

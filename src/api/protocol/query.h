@@ -11,7 +11,8 @@ namespace ot::api {
 // The decoded parameters of an AWS Query request (form body or URL query string), in order.
 class QueryParams {
  public:
-  // Decodes application/x-www-form-urlencoded text ('+' is a space, %XX a byte).
+  // Decodes application/x-www-form-urlencoded text ('+' is a space, %XX a byte); ill-formed
+  // UTF-8 in names and values becomes U+FFFD, so they can go into JSON records as they are.
   static QueryParams Parse(std::string_view form);
 
   std::optional<std::string_view> Get(std::string_view name) const;
