@@ -1,10 +1,10 @@
 #include "server/http_server.h"
 
+#include <strings.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <strings.h>
-
 #include <optional>
 #include <thread>
 
@@ -27,6 +27,9 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  static constexpr uint64_t kSmallBody = 64 << 10;
+  static constexpr size_t kLargeBuffer = 256 << 10;
+
   Session(tcp::socket socket, const HttpServerOptions& options, RequestHandler& handler)
       : stream_(std::move(socket)), options_(options), handler_(handler) {}
 
@@ -41,10 +44,22 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(options_.max_header_bytes);
     stream_.expires_after(first_ ? options_.read_timeout : options_.idle_timeout);
     first_ = false;
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // Beast reads at most what the buffer can hold without growing (up to 64 KiB) per recv; a
+  // larger buffer for large bodies (bulk ingest) cuts the recv calls and timer re-arms by ~4x.
+  void OnHeader(beast::error_code ec) {
+    if (ec || parser_->is_done()) return OnRead(ec);
+    auto length = parser_->content_length();
+    if (length && *length > kSmallBody && buffer_.capacity() < kLargeBuffer) {
+      buffer_.reserve(kLargeBuffer);
+    }
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec2, size_t) { self->OnRead(ec2); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -53,13 +68,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      api::Reply reply = api::JsonErrorReply(
-          Status(Error::kRequestTooLarge, ec == http::error::body_limit
-                                              ? "The request body exceeds the limit of " +
-                                                    std::to_string(options_.max_body_bytes) +
-                                                    " bytes."
-                                              : "The request headers are too large."),
-          "");
+      api::Reply reply =
+          api::JsonErrorReply(Status(Error::kRequestTooLarge,
+                                     ec == http::error::body_limit
+                                         ? "The request body exceeds the limit of " +
+                                               std::to_string(options_.max_body_bytes) + " bytes."
+                                         : "The request headers are too large."),
+                              "");
       keep_alive_ = false;
       return Write(std::move(reply));
     }
