@@ -109,8 +109,14 @@ void AppendJsonString(std::string* out, std::string_view s) {
     unsigned clean = static_cast<unsigned>(__builtin_ctz(mask));
     w += clean;
     i += clean;
-    w = WriteEscape(w, in[i]);
-    ++i;
+    uint8_t c = in[i++];
+    if (c == '"' || c == '\\') {  // nearly every escape in a record: inline
+      w[0] = '\\';
+      w[1] = static_cast<char>(c);
+      w += 2;
+    } else {
+      w = WriteEscape(w, c);
+    }
   }
 #endif
   for (; i < n; ++i) {
