@@ -35,6 +35,8 @@ constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=FULL;
 CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY(kind, id));
 CREATE TABLE IF NOT EXISTS access_keys(
   access_key_id TEXT PRIMARY KEY, secret_access_key TEXT NOT NULL, principal_type TEXT NOT NULL,
   principal_id TEXT NOT NULL, arn TEXT NOT NULL, user_name TEXT NOT NULL, created TEXT NOT NULL);
@@ -110,6 +112,53 @@ Status MetadataDb::PutSettingsIfAbsent(
     }
   }
   return impl_->Exec("COMMIT");
+}
+
+Status MetadataDb::PutDocument(std::string_view kind, std::string_view id, std::string_view json) {
+  std::lock_guard lock(impl_->mu);
+  Stmt st(impl_->db, "INSERT OR REPLACE INTO documents(kind,id,json) VALUES(?,?,?)");
+  if (!st.ok()) return SqlError(impl_->db, "prepare");
+  st.Bind(1, kind);
+  st.Bind(2, id);
+  st.Bind(3, json);
+  if (st.Step() != SQLITE_DONE) return SqlError(impl_->db, "put document");
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> MetadataDb::GetDocument(std::string_view kind,
+                                                           std::string_view id) {
+  std::lock_guard lock(impl_->mu);
+  Stmt st(impl_->db, "SELECT json FROM documents WHERE kind=? AND id=?");
+  if (!st.ok()) return SqlError(impl_->db, "prepare");
+  st.Bind(1, kind);
+  st.Bind(2, id);
+  int rc = st.Step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(st.Column(0));
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  return SqlError(impl_->db, "get document");
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> MetadataDb::ListDocuments(
+    std::string_view kind) {
+  std::lock_guard lock(impl_->mu);
+  Stmt st(impl_->db, "SELECT id,json FROM documents WHERE kind=? ORDER BY id");
+  if (!st.ok()) return SqlError(impl_->db, "prepare");
+  st.Bind(1, kind);
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Column(0), st.Column(1));
+  if (rc != SQLITE_DONE) return SqlError(impl_->db, "list documents");
+  return out;
+}
+
+Status MetadataDb::DeleteDocument(std::string_view kind, std::string_view id) {
+  std::lock_guard lock(impl_->mu);
+  Stmt st(impl_->db, "DELETE FROM documents WHERE kind=? AND id=?");
+  if (!st.ok()) return SqlError(impl_->db, "prepare");
+  st.Bind(1, kind);
+  st.Bind(2, id);
+  if (st.Step() != SQLITE_DONE) return SqlError(impl_->db, "delete document");
+  return Status::Ok();
 }
 
 Status MetadataDb::PutAccessKey(const AccessKeyRow& row) {

@@ -34,6 +34,15 @@ class MetadataDb {
   // Sets every key only if none of them exists yet (first-start initialisation is atomic).
   Status PutSettingsIfAbsent(const std::vector<std::pair<std::string, std::string>>& settings);
 
+  // Documents: small JSON texts keyed by (kind, id), for the registries of later parts
+  // (trails, buckets, delivery cursors, …). Each call is one transaction.
+  Status PutDocument(std::string_view kind, std::string_view id, std::string_view json);
+  Result<std::optional<std::string>> GetDocument(std::string_view kind, std::string_view id);
+  // Every document of `kind`, ordered by id.
+  Result<std::vector<std::pair<std::string, std::string>>> ListDocuments(std::string_view kind);
+  // OK also when the document does not exist.
+  Status DeleteDocument(std::string_view kind, std::string_view id);
+
   Status PutAccessKey(const AccessKeyRow& row);
   Result<std::vector<AccessKeyRow>> ListAccessKeys();
 
