@@ -15,7 +15,7 @@ COPIES=${3:-10}
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-16}
 mkdir -p "$WORK"
-GEN=../shared/tools/gen_cloudtrail.py
+GEN=tools/gen_cloudtrail.py
 
 build/opentrail serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --port-file "$WORK/port" \
   --no-access-log >"$WORK/server.log" 2>&1 &

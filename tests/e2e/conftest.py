@@ -16,9 +16,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(os.environ.get("OPENTRAIL_BIN", ROOT / "build" / "opentrail"))
 AWS = "/usr/bin/aws"
-GENERATOR = ROOT.parent / "shared" / "tools" / "gen_cloudtrail.py"
-if not GENERATOR.exists():
-    GENERATOR = ROOT / "tools" / "gen_cloudtrail.py"
+GENERATOR = ROOT / "tools" / "gen_cloudtrail.py"
 
 
 class Server:
