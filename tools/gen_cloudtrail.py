@@ -1,6 +1,6 @@
-"""Deterministic synthetic AWS CloudTrail event generator (Python 3 stdlib only).
 # Copied from the workplace tool shared/tools/gen_cloudtrail.py so that tests and benchmarks run
 # from a clean clone of this repository alone. Keep it in sync by copying, not by editing.
+"""Deterministic synthetic AWS CloudTrail event generator (Python 3 stdlib only).
 
 Same arguments (and same seed) -> byte-identical output (same Python minor version;
 see README.md on determinism).
