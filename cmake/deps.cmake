@@ -14,6 +14,12 @@ add_library(ot_libdeflate INTERFACE)
 target_include_directories(ot_libdeflate SYSTEM INTERFACE ${LIBDEFLATE_INCLUDE_DIR})
 target_link_libraries(ot_libdeflate INTERFACE ${LIBDEFLATE_LIBRARY})
 
+# libcurl: the S3 client in buckets/ only.
+find_package(CURL REQUIRED)
+add_library(ot_curl INTERFACE)
+target_link_libraries(ot_curl INTERFACE CURL::libcurl)
+add_library(ot::curl ALIAS ot_curl)
+
 add_library(ot_boost INTERFACE)
 target_include_directories(ot_boost SYSTEM INTERFACE ${Boost_INCLUDE_DIRS})
 target_compile_definitions(ot_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

@@ -175,8 +175,9 @@ class PosixFileSystem final : public FileSystem {
     return Status::Ok();
   }
   Status Remove(const std::string& path) override {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return IoError("unlink", path, errno);
-    return Status::Ok();
+    if (::unlink(path.c_str()) == 0 || errno == ENOENT) return Status::Ok();
+    if (errno == EISDIR && (::rmdir(path.c_str()) == 0 || errno == ENOENT)) return Status::Ok();
+    return IoError("unlink", path, errno);
   }
   Status Rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) return IoError("rename", from, errno);

@@ -60,6 +60,7 @@ class FileSystem {
   virtual Status WriteFileAtomic(const std::string& path, std::string_view data,
                                  uint32_t mode = 0644) = 0;
   virtual Status Truncate(const std::string& path, uint64_t size) = 0;
+  // Removes a file or an empty directory; OK when `path` does not exist.
   virtual Status Remove(const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status SyncDir(const std::string& dir) = 0;

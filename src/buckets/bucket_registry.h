@@ -1,0 +1,130 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/env.h"
+#include "common/status.h"
+
+namespace ot::buckets {
+
+// A bucket the registry knows: local (objects under the data dir) or remote (an S3-compatible
+// service the server writes to with signed PutObject).
+struct BucketInfo {
+  std::string name;
+  SysMillis creation_date{};
+  std::string region;         // where the bucket lives (us-east-1, eu-west-1, …)
+  std::string owner_account;  // 12 digits; empty for remote buckets
+  bool remote = false;
+  std::string endpoint;  // remote only: "http://127.0.0.1:4568"
+};
+
+// How to reach a remote bucket (one entry of `serve --buckets-config`).
+struct RemoteBucketConfig {
+  std::string name;
+  std::string endpoint;  // scheme://host[:port], no trailing path
+  std::string region = "us-east-1";
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // optional
+  bool path_style = true;     // false: https://<bucket>.<host>/<key>
+};
+
+// Where the registry of local buckets is persisted (the server implements it on the metadata
+// database, kind "bucket"). Each call is durable once it returns OK.
+class RegistryStore {
+ public:
+  virtual ~RegistryStore() = default;
+  virtual Status Put(const BucketInfo& bucket) = 0;
+  virtual Status Delete(std::string_view name) = 0;  // OK when absent
+  virtual Result<std::vector<BucketInfo>> List() = 0;
+};
+
+struct RetryPolicy {
+  int max_attempts = 6;  // total tries of one remote PutObject
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{10000};  // doubling stops here
+  std::chrono::milliseconds timeout{30000};      // per HTTP attempt
+  // How to wait between attempts; tests shorten or record it. Null → sleep the thread.
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+struct RegistryOptions {
+  std::string dir;       // local buckets: <dir>/<name>/<key>; created if missing
+  std::string meta_dir;  // object metadata sidecars: <meta_dir>/<name>/<key>.json
+  RetryPolicy retry;
+};
+
+// An object to write. `metadata` keys are sent as x-amz-meta-<key> (lowercased).
+struct PutObjectRequest {
+  std::string_view bucket;
+  std::string_view key;
+  std::string_view body;
+  std::string_view content_type = "application/octet-stream";
+  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::string> headers;  // extra, e.g. x-amz-acl (remote only)
+};
+
+// Checks an S3 bucket name (protocols.md §5.1); kInvalidBucketName says why.
+Status ValidateBucketName(std::string_view name);
+
+// The registry of buckets. Thread-safe: any thread may call any method concurrently.
+class BucketRegistry {
+ public:
+  // Loads the persisted local buckets. `store` and `env` must outlive the registry.
+  static Result<std::unique_ptr<BucketRegistry>> Open(RegistryOptions options, RegistryStore& store,
+                                                      Env& env);
+  ~BucketRegistry();
+
+  // Registers a remote bucket (not persisted: the config file is read on every start).
+  // kInvalidBucketName, kValidation for a bad endpoint, kBucketAlreadyExists for a name in use.
+  Status AddRemote(RemoteBucketConfig config);
+
+  // Creates a local bucket owned by `owner_account` in `region`. Errors: kInvalidBucketName,
+  // kBucketAlreadyOwnedByYou (same owner), kBucketAlreadyExists (other owner or remote).
+  Result<BucketInfo> Create(std::string_view name, std::string_view region,
+                            std::string_view owner_account);
+  // kNoSuchBucket when unknown.
+  Result<BucketInfo> Get(std::string_view name) const;
+  // Every bucket (local and remote), ordered by name.
+  std::vector<BucketInfo> List() const;
+  // Removes an empty local bucket. kNoSuchBucket, kBucketNotEmpty; remote buckets cannot be
+  // deleted here (kAccessDenied).
+  Status Delete(std::string_view name);
+
+  // Writes an object. Local: atomic file write (temp, fsync, rename, fsync dir) of
+  // <dir>/<bucket>/<key> plus a metadata sidecar; keys may contain '/', but not empty, "." or
+  // ".." segments (kValidation). Remote: signed S3 PutObject, retried with exponential backoff on
+  // connection failures and 5xx; the error message is the S3 <Code> ("NoSuchBucket",
+  // "AccessDenied", …) or the transport failure ("connection refused"), with error kUnavailable
+  // (transport, 5xx after all retries) or kAccessDenied/kNoSuchBucket/kValidation (4xx).
+  Status PutObject(const PutObjectRequest& request);
+
+  // Local objects of a bucket: keys, sorted. kNoSuchBucket; empty for remote buckets.
+  Result<std::vector<std::string>> ListLocalKeys(std::string_view bucket) const;
+
+  // The directory of a local bucket.
+  std::string LocalPath(std::string_view bucket) const;
+
+ private:
+  struct Remote;
+  BucketRegistry(RegistryOptions options, RegistryStore& store, Env& env);
+  Status PutLocal(const PutObjectRequest& request);
+  Status PutRemote(const Remote& remote, const PutObjectRequest& request);
+
+  RegistryOptions options_;
+  RegistryStore& store_;
+  Env& env_;
+  mutable std::mutex mu_;
+  std::map<std::string, BucketInfo, std::less<>> buckets_;
+  std::map<std::string, std::shared_ptr<Remote>, std::less<>> remotes_;
+};
+
+}  // namespace ot::buckets

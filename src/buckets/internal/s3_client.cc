@@ -1,0 +1,141 @@
+#include "buckets/internal/s3_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <vector>
+
+#include "auth/sigv4.h"
+#include "common/encoding.h"
+#include "crypto/hash.h"
+
+namespace ot::buckets::internal {
+namespace {
+
+size_t CollectBody(char* data, size_t size, size_t n, void* user) {
+  auto* out = static_cast<std::string*>(user);
+  if (out->size() < (64u << 10)) out->append(data, size * n);
+  return size * n;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+Error ErrorForS3Code(std::string_view code, int http_status) {
+  if (code == "NoSuchBucket") return Error::kNoSuchBucket;
+  if (code == "AccessDenied" || code == "SignatureDoesNotMatch" || code == "InvalidAccessKeyId" ||
+      http_status == 403) {
+    return Error::kAccessDenied;
+  }
+  if (http_status >= 500) return Error::kUnavailable;
+  return Error::kValidation;
+}
+
+}  // namespace
+
+std::string S3ErrorCode(std::string_view body) {
+  size_t start = body.find("<Code>");
+  if (start == std::string_view::npos) return "";
+  start += 6;
+  size_t end = body.find("</Code>", start);
+  if (end == std::string_view::npos || end - start > 128) return "";
+  return std::string(body.substr(start, end - start));
+}
+
+S3Client::S3Client(RemoteBucketConfig config, Clock& clock)
+    : config_(std::move(config)), clock_(clock) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  size_t sep = config_.endpoint.find("://");
+  scheme_ = config_.endpoint.substr(0, sep);
+  host_ = config_.endpoint.substr(sep + 3);
+  host_ = host_.substr(0, host_.find('/'));
+}
+
+S3Attempt S3Client::PutObject(const PutObjectRequest& request,
+                              std::chrono::milliseconds timeout) const {
+  std::string encoded_key = UriEncode(request.key, /*keep_slash=*/true);
+  std::string host = config_.path_style ? host_ : config_.name + "." + host_;
+  std::string path =
+      config_.path_style ? "/" + config_.name + "/" + encoded_key : "/" + encoded_key;
+  std::string url = scheme_ + "://" + host + path;
+
+  // Headers to sign and send, lowercase names.
+  std::vector<std::pair<std::string, std::string>> headers;
+  headers.emplace_back("host", host);
+  headers.emplace_back("content-type", std::string(request.content_type));
+  headers.emplace_back("x-amz-content-sha256", crypto::Sha256Hex(request.body));
+  for (const auto& [k, v] : request.metadata) headers.emplace_back("x-amz-meta-" + Lower(k), v);
+  for (const auto& [k, v] : request.headers) headers.emplace_back(Lower(k), v);
+
+  auth::HttpRequestView view;
+  view.method = "PUT";
+  view.raw_path = path;
+  for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
+  view.body = request.body;
+  auth::SignedHeaders signature =
+      auth::SignRequest(view, config_.access_key_id, config_.secret_access_key,
+                        config_.session_token, config_.region, "s3", clock_.Now());
+
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return {Status(Error::kInternal, "curl_easy_init failed"), true, 0};
+  curl_slist* list = nullptr;
+  for (const auto& [k, v] : headers) {
+    if (k == "host") continue;  // curl sends Host from the URL: the same value
+    list = curl_slist_append(list, (k + ": " + v).c_str());
+  }
+  list = curl_slist_append(list, ("x-amz-date: " + signature.amz_date).c_str());
+  if (!config_.session_token.empty()) {
+    list = curl_slist_append(list, ("x-amz-security-token: " + config_.session_token).c_str());
+  }
+  list = curl_slist_append(list, ("authorization: " + signature.authorization).c_str());
+  list = curl_slist_append(list, "Expect:");
+  list = curl_slist_append(list, "Accept:");
+
+  std::string response;
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<int64_t>(timeout.count(), 10000)));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  CURLcode rc = curl_easy_perform(curl);
+  long http_status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+
+  if (rc != CURLE_OK) {
+    std::string what = rc == CURLE_COULDNT_CONNECT        ? "connection refused"
+                       : rc == CURLE_OPERATION_TIMEDOUT   ? "timed out"
+                       : rc == CURLE_COULDNT_RESOLVE_HOST ? "could not resolve host"
+                                                          : "transport error";
+    std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+    return {Status(Error::kUnavailable, what + ": PUT " + url + ": " + detail), true, 0};
+  }
+  int status = static_cast<int>(http_status);
+  if (status >= 200 && status < 300) return {Status::Ok(), false, status};
+  std::string code = S3ErrorCode(response);
+  if (code.empty()) code = "HTTP " + std::to_string(status);
+  bool retryable = status >= 500 || status == 429 || code == "SlowDown" ||
+                   code == "RequestTimeout" || code == "InternalError";
+  return {Status(ErrorForS3Code(code, status),
+                 code + ": PUT " + url + " answered HTTP " + std::to_string(status)),
+          retryable, status};
+}
+
+}  // namespace ot::buckets::internal
