@@ -1,7 +1,9 @@
 #include "server/dispatcher.h"
 
 #include "api/handlers/call_record.h"
+#include "api/handlers/s3_operations.h"
 #include "api/protocol/reply.h"
+#include "api/protocol/s3_xml.h"
 #include "common/encoding.h"
 #include "common/gzip.h"
 #include "common/ids.h"
@@ -15,7 +17,7 @@ namespace {
 
 using api::handlers::Outcome;
 
-enum class Protocol { kJson, kQuery };
+enum class Protocol { kJson, kQuery, kS3 };
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -49,6 +51,16 @@ void ClaimedScope(std::string_view authorization, std::string* access_key, std::
   if (IsValidRegion(r)) *region = std::string(r);
 }
 
+// S3's ids: x-amz-request-id is 16 uppercase hex, x-amz-id-2 an opaque base64 host id.
+api::S3Ids NewS3Ids(Random& random) {
+  uint8_t bytes[32];
+  random.Fill(bytes);
+  std::string_view raw(reinterpret_cast<const char*>(bytes), sizeof(bytes));
+  std::string id = HexEncode(raw.substr(0, 8));
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return {id, Base64Encode(raw.substr(8))};
+}
+
 }  // namespace
 
 struct Dispatcher::Call {
@@ -69,6 +81,12 @@ struct Dispatcher::Call {
   std::function<void(const store::AppendResult&, std::string*)> finish;
   std::string body;  // decoded request body
   size_t bytes_in = 0;
+  // S3 only: the addressed bucket/key, the operation, the reply's ids, status and headers.
+  api::handlers::S3Request s3;
+  const api::handlers::S3Operation* s3_op = nullptr;
+  api::S3Ids s3_ids;
+  int s3_status = 200;
+  std::vector<std::pair<std::string, std::string>> s3_headers;
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
@@ -113,11 +131,17 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
              (req.method == "GET" && req.query.find("Action=") != std::string::npos)) {
     call->protocol = Protocol::kQuery;
   } else {
-    call->operation = "Unknown";
-    Status s(Error::kUnknownOperation,
-             "The request names no operation: send X-Amz-Target (JSON 1.1) or an Action "
-             "parameter (Query).");
-    return Reply(*call, api::JsonErrorReply(s, call->request_id));
+    // Anything else is S3 REST-XML, path-style (protocols.md §0, §5.1).
+    call->protocol = Protocol::kS3;
+    call->s3_ids = NewS3Ids(services_.env.random);
+    call->request_id = call->s3_ids.request_id;
+    call->s3 = api::handlers::ParseS3Path(req.method, req.path, req.query);
+    call->s3.host = req.Header("Host");
+    call->s3_op = &api::handlers::RouteS3(call->s3);
+    call->operation = std::string(call->s3_op->name);
+    call->event_source = "s3.amazonaws.com";
+    call->read_only = call->s3_op->read_only;
+    call->request_parameters = api::handlers::S3RequestParameters(call->s3);
   }
 
   call->region = options_.home_region;
@@ -135,6 +159,10 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   // JSON 1.1 targets here are all CloudTrail's (and OpenTrail's own, signed as cloudtrail); a
   // Query request's service picks its operation table below.
   if (call->protocol == Protocol::kJson) verify.expected_service = "cloudtrail";
+  if (call->protocol == Protocol::kS3) {
+    verify.s3 = true;
+    verify.expected_service = "s3";
+  }
   auto caller = auth::VerifyRequest(ViewOf(req), credentials_, call->now, verify);
   if (!caller.ok()) return Finish(call, caller.status(), {});
   call->caller = std::move(*caller);
@@ -147,6 +175,11 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   }
 
   std::string_view encoding = req.Header("Content-Encoding");
+  if (call->protocol == Protocol::kS3) {
+    call->body = std::move(call->http->body);  // S3's Content-Encoding describes the object
+    call->s3.body = call->body;
+    return HandleS3(std::move(call));
+  }
   if (encoding == "gzip") {
     auto decoded = GzipDecompress(req.body, options_.max_decoded_body_bytes);
     if (!decoded.ok()) return Finish(call, decoded.status(), {});
@@ -230,6 +263,41 @@ void Dispatcher::HandleQuery(std::shared_ptr<Call> call) {
   Finish(call, Status::Ok(), std::move(*outcome));
 }
 
+void Dispatcher::HandleS3(std::shared_ptr<Call> call) {
+  const api::handlers::S3Operation& op = *call->s3_op;
+  if (op.handle == nullptr) {
+    return Finish(call,
+                  Status(Error::kS3NotImplemented,
+                         "A header you provided implies functionality that is not implemented"),
+                  {});
+  }
+  std::string resource = call->s3.bucket.empty() ? "*" : "arn:aws:s3:::" + call->s3.bucket;
+  Status allowed = authorizer_.Authorize(call->caller->principal, op.action, resource);
+  if (!allowed.ok()) return Finish(call, allowed, {});
+  if (services_.buckets == nullptr) {
+    return Finish(call, Status(Error::kS3NotImplemented, "This server has no bucket store."), {});
+  }
+  api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
+  auto outcome = op.handle(services_, ctx, call->s3);
+  if (!outcome.ok()) return Finish(call, outcome.status(), {});
+  call->s3_status = outcome->status;
+  call->s3_headers = std::move(outcome->headers);
+  Finish(call, Status::Ok(), std::move(outcome->outcome));
+}
+
+// The error reply in the call's protocol.
+api::Reply Dispatcher::ErrorReply(const Call& call, const Status& status) const {
+  switch (call.protocol) {
+    case Protocol::kQuery:
+      return api::QueryErrorReply(status, call.request_id, call.xmlns);
+    case Protocol::kS3:
+      return api::S3ErrorReply(status, call.s3_ids, call.s3.bucket, call.http->method == "HEAD");
+    case Protocol::kJson:
+      break;
+  }
+  return api::JsonErrorReply(status, call.request_id);
+}
+
 // Appends the call's own record (and any external events) and replies only once it is durable:
 // no answered call escapes the record.
 void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outcome) {
@@ -249,12 +317,17 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
   if (!status.ok()) {
     facts.error_code =
         std::string(call->protocol == Protocol::kQuery ? ErrorQueryCode(status.code())
+                    : call->protocol == Protocol::kS3  ? api::S3ErrorCode(status.code())
                                                        : ErrorWireName(status.code()));
-    facts.error_message = api::PublicMessage(status);
+    facts.error_message =
+        call->protocol == Protocol::kS3 ? api::S3PublicMessage(status) : api::PublicMessage(status);
   }
   facts.request_id = call->request_id;
   facts.read_only = call->read_only || api::handlers::IsReadOnlyName(facts.event_name);
   facts.resources = std::move(outcome.resources);
+  if (call->protocol == Protocol::kS3 && facts.resources.empty()) {
+    facts.resources = api::handlers::S3Resources(call->s3);
+  }
   facts.event_time = call->now;
 
   std::vector<store::NewEvent> batch = std::move(outcome.events);
@@ -275,9 +348,7 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
               }());
           Status failed(Error::kUnavailable,
                         "The call could not be recorded durably; it was not performed.");
-          return Reply(*call, call->protocol == Protocol::kQuery
-                                  ? api::QueryErrorReply(failed, call->request_id, call->xmlns)
-                                  : api::JsonErrorReply(failed, call->request_id));
+          return Reply(*call, ErrorReply(*call, failed));
         }
         metrics_.AddEventsRecorded(1);
         metrics_.AddEventsIngested(external - std::min(external, r->duplicates));
@@ -291,11 +362,14 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
                   return s;
                 }());
           }
-          return Reply(*call, call->protocol == Protocol::kQuery
-                                  ? api::QueryErrorReply(status, call->request_id, call->xmlns)
-                                  : api::JsonErrorReply(status, call->request_id));
+          return Reply(*call, ErrorReply(*call, status));
         }
         if (finish) finish(*r, &body);
+        if (call->protocol == Protocol::kS3) {
+          api::Reply reply = api::S3Reply(call->s3_status, body, call->s3_ids);
+          for (auto& h : call->s3_headers) reply.headers.push_back(std::move(h));
+          return Reply(*call, std::move(reply));
+        }
         if (call->protocol == Protocol::kQuery) {
           return Reply(*call,
                        api::QueryReply(call->operation, call->xmlns, body, call->request_id));

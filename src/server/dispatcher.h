@@ -18,8 +18,8 @@ struct DispatcherOptions {
 };
 
 // Turns HTTP requests into API calls: health and metrics, SigV4, routing by protocol
-// (JSON 1.1 X-Amz-Target, Query Action), the authorization point, the handler, and the
-// call's own CloudTrail record — durable before the reply is released.
+// (JSON 1.1 X-Amz-Target, Query Action, otherwise S3 REST-XML), the authorization point, the
+// handler, and the call's own CloudTrail record — durable before the reply is released.
 class Dispatcher final : public RequestHandler {
  public:
   Dispatcher(DispatcherOptions options, api::handlers::Services& services,
@@ -32,6 +32,8 @@ class Dispatcher final : public RequestHandler {
   struct Call;
   void HandleJson(std::shared_ptr<Call> call);
   void HandleQuery(std::shared_ptr<Call> call);
+  void HandleS3(std::shared_ptr<Call> call);
+  api::Reply ErrorReply(const Call& call, const Status& status) const;
   void Finish(std::shared_ptr<Call> call, Status status, api::handlers::Outcome outcome);
   void Reply(const Call& call, api::Reply reply);
 

@@ -114,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(11);
     res->result(static_cast<http::status>(reply.status));
     res->set(http::field::server, "OpenTrail");
-    res->set(http::field::content_type, reply.content_type);
+    if (!reply.content_type.empty()) res->set(http::field::content_type, reply.content_type);
     for (auto& [k, v] : reply.headers) res->set(k, v);
     res->body() = std::move(reply.body);
     res->keep_alive(keep_alive_);

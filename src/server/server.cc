@@ -4,6 +4,8 @@
 
 #include "api/handlers/operation.h"
 #include "common/log.h"
+#include "buckets/bucket_registry.h"
+#include "server/buckets_setup.h"
 #include "server/data_dir.h"
 #include "server/dispatcher.h"
 #include "server/http_server.h"
@@ -50,6 +52,8 @@ struct Server::Impl {
   std::unique_ptr<RequestHandler> dispatcher;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<store::EventStore> store;
+  std::unique_ptr<MetadataBucketStore> bucket_store;
+  std::unique_ptr<buckets::BucketRegistry> buckets;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
 
@@ -57,6 +61,7 @@ struct Server::Impl {
   ~Impl() {
     // Stop the writer (running the last callbacks) while the io_context still exists.
     services.reset();
+    buckets.reset();
     store.reset();
     dispatcher.reset();
   }
@@ -85,8 +90,21 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   store_options.token_key = impl->state.token_key;
   OT_ASSIGN_OR_RETURN(impl->store, store::EventStore::Open(store_options, env));
 
+  impl->bucket_store = std::make_unique<MetadataBucketStore>(*impl->metadata);
+  buckets::RegistryOptions bucket_options;
+  bucket_options.dir = config.data_dir + "/buckets";
+  bucket_options.meta_dir = config.data_dir + "/bucket-meta";
+  OT_ASSIGN_OR_RETURN(impl->buckets,
+                      buckets::BucketRegistry::Open(bucket_options, *impl->bucket_store, env));
+  if (!config.buckets_config.empty()) {
+    OT_ASSIGN_OR_RETURN(std::string text, env.fs.ReadFile(config.buckets_config));
+    OT_ASSIGN_OR_RETURN(auto remotes, ParseBucketsConfig(text));
+    for (auto& remote : remotes) OT_RETURN_IF_ERROR(impl->buckets->AddRemote(std::move(remote)));
+  }
+
   impl->services = std::make_unique<api::handlers::Services>(api::handlers::Services{
       *impl->store, env, impl->state.account_id, impl->state.home_region});
+  impl->services->buckets = impl->buckets.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
   dispatch_options.home_region = impl->state.home_region;

@@ -18,6 +18,8 @@ struct ServerConfig {
   int threads = 2;
   uint64_t max_body_bytes = 16ull << 20;
   bool access_log = true;
+  // Remote buckets (JSON array, see ParseBucketsConfig in server/buckets_setup.h); empty = none.
+  std::string buckets_config;
   // Written once listening: the bound port, for scripts and tests that use port 0.
   std::string port_file;
 };

@@ -8,6 +8,7 @@
 #include "api/protocol/json_value.h"
 #include "api/protocol/query.h"
 #include "auth/identity.h"
+#include "buckets/bucket_registry.h"
 #include "common/env.h"
 #include "common/status.h"
 #include "events/record.h"
@@ -21,7 +22,8 @@ struct Services {
   Env& env;
   std::string account_id;
   std::string home_region;
-  size_t max_ingest_records = 100000;  // per IngestEvents call
+  size_t max_ingest_records = 100000;          // per IngestEvents call
+  buckets::BucketRegistry* buckets = nullptr;  // local and remote buckets (S3 API, delivery)
 };
 
 // One authenticated call.

@@ -1,6 +1,5 @@
 // opentrail: the server (`serve`) and its command-line client (`import`, …) in one binary.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "cli/import.h"
@@ -69,6 +68,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body")
       ->capture_default_str();
   serve_cmd->add_option("--port-file", serve.port_file, "Write the bound port to this file");
+  serve_cmd->add_option("--buckets-config", serve.buckets_config,
+                        "JSON file registering remote S3 buckets (endpoint, region, keys)");
   bool no_access_log = false;
   serve_cmd->add_flag("--no-access-log", no_access_log, "Do not log each request");
   serve_cmd->add_option("--log-level", log_level, "debug, info, warn or error")

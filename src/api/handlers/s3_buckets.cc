@@ -1,0 +1,267 @@
+// S3 bucket operations on local buckets: CreateBucket, HeadBucket, ListBuckets, DeleteBucket
+// (protocols.md §5), and the S3 dispatch table.
+#include <array>
+
+#include "api/handlers/call_record.h"
+#include "api/handlers/s3_operations.h"
+#include "api/protocol/reply.h"
+#include "api/protocol/s3_xml.h"
+#include "buckets/bucket_registry.h"
+#include "common/encoding.h"
+#include "common/json_writer.h"
+#include "common/time.h"
+#include "crypto/hash.h"
+
+namespace ot::api::handlers {
+namespace {
+
+// Sub-resource markers we know the names of (protocols.md §5.1), per method.
+struct Marker {
+  std::string_view param;
+  std::string_view get, put, del, post;
+};
+constexpr std::array kBucketMarkers = {
+    Marker{"location", "GetBucketLocation", "", "", ""},
+    Marker{"policy", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", ""},
+    Marker{"lifecycle", "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration",
+           "DeleteBucketLifecycle", ""},
+    Marker{"versioning", "GetBucketVersioning", "PutBucketVersioning", "", ""},
+    Marker{"object-lock", "GetObjectLockConfiguration", "PutObjectLockConfiguration", "", ""},
+    Marker{"encryption", "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption",
+           ""},
+    Marker{"acl", "GetBucketAcl", "PutBucketAcl", "", ""},
+    Marker{"delete", "", "", "", "DeleteObjects"},
+    Marker{"versions", "ListObjectVersions", "", "", ""},
+    Marker{"list-type", "ListObjectsV2", "", "", ""},
+    Marker{"uploads", "ListMultipartUploads", "", "", ""},
+    Marker{"tagging", "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging", ""},
+};
+constexpr std::array kObjectMarkers = {
+    Marker{"retention", "GetObjectRetention", "PutObjectRetention", "", ""},
+    Marker{"legal-hold", "GetObjectLegalHold", "PutObjectLegalHold", "", ""},
+    Marker{"restore", "", "", "", "RestoreObject"},
+    Marker{"uploads", "", "", "", "CreateMultipartUpload"},
+    Marker{"uploadId", "ListParts", "UploadPart", "AbortMultipartUpload",
+           "CompleteMultipartUpload"},
+    Marker{"acl", "GetObjectAcl", "PutObjectAcl", "", ""},
+    Marker{"tagging", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", ""},
+};
+
+bool HasParam(std::string_view query, std::string_view name) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t amp = query.find('&', start);
+    std::string_view part =
+        query.substr(start, amp == std::string_view::npos ? query.npos : amp - start);
+    if (part.substr(0, part.find('=')) == name) return true;
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return false;
+}
+
+// Any parameter besides x-id (which some SDKs add) selects something we do not serve here.
+bool HasOtherParams(std::string_view query) {
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    std::string_view part =
+        query.substr(start, amp == std::string_view::npos ? query.npos : amp - start);
+    if (!part.empty() && part.substr(0, part.find('=')) != "x-id") return true;
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return false;
+}
+
+std::string_view ForMethod(const Marker& m, std::string_view method) {
+  if (method == "GET" || method == "HEAD") return m.get;
+  if (method == "PUT") return m.put;
+  if (method == "DELETE") return m.del;
+  if (method == "POST") return m.post;
+  return "";
+}
+
+// Names of operations we recognise but do not implement; they live as long as the program.
+const S3Operation& NotImplemented(std::string_view name) {
+  static const std::array kNames = {"GetBucketLocation",
+                                    "GetBucketPolicy",
+                                    "PutBucketPolicy",
+                                    "DeleteBucketPolicy",
+                                    "GetBucketLifecycleConfiguration",
+                                    "PutBucketLifecycleConfiguration",
+                                    "DeleteBucketLifecycle",
+                                    "GetBucketVersioning",
+                                    "PutBucketVersioning",
+                                    "GetObjectLockConfiguration",
+                                    "PutObjectLockConfiguration",
+                                    "GetBucketEncryption",
+                                    "PutBucketEncryption",
+                                    "DeleteBucketEncryption",
+                                    "GetBucketAcl",
+                                    "PutBucketAcl",
+                                    "DeleteObjects",
+                                    "ListObjectVersions",
+                                    "ListObjectsV2",
+                                    "ListObjects",
+                                    "ListMultipartUploads",
+                                    "GetBucketTagging",
+                                    "PutBucketTagging",
+                                    "DeleteBucketTagging",
+                                    "GetObjectRetention",
+                                    "PutObjectRetention",
+                                    "GetObjectLegalHold",
+                                    "PutObjectLegalHold",
+                                    "RestoreObject",
+                                    "CreateMultipartUpload",
+                                    "ListParts",
+                                    "UploadPart",
+                                    "AbortMultipartUpload",
+                                    "CompleteMultipartUpload",
+                                    "GetObjectAcl",
+                                    "PutObjectAcl",
+                                    "GetObjectTagging",
+                                    "PutObjectTagging",
+                                    "DeleteObjectTagging",
+                                    "PutObject",
+                                    "GetObject",
+                                    "HeadObject",
+                                    "DeleteObject"};
+  static const std::vector<S3Operation> kOps = [&] {
+    std::vector<S3Operation> ops;
+    for (const char* n : kNames) ops.push_back(S3Operation{n, "", IsReadOnlyName(n), nullptr});
+    return ops;
+  }();
+  static const S3Operation kUnknown{"Unknown", "", false, nullptr};
+  for (const S3Operation& op : kOps) {
+    if (op.name == name) return op;
+  }
+  return kUnknown;
+}
+
+std::string LocationConstraint(std::string_view body) {
+  size_t start = body.find("<LocationConstraint>");
+  if (start == std::string_view::npos) return "";
+  start += 20;
+  size_t end = body.find("</LocationConstraint>", start);
+  if (end == std::string_view::npos) return "";
+  std::string_view v = body.substr(start, end - start);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\n')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\n')) v.remove_suffix(1);
+  return std::string(v);
+}
+
+S3Outcome WithRecordFacts(const S3Request& request) {
+  S3Outcome out;
+  out.outcome.request_parameters = S3RequestParameters(request);
+  out.outcome.resources = S3Resources(request);
+  return out;
+}
+
+}  // namespace
+
+S3Request ParseS3Path(std::string_view method, std::string_view raw_path,
+                      std::string_view raw_query) {
+  S3Request r;
+  r.method = method;
+  r.raw_query = raw_query;
+  std::string_view p = raw_path;
+  if (!p.empty() && p.front() == '/') p.remove_prefix(1);
+  size_t slash = p.find('/');
+  r.bucket = UriDecode(p.substr(0, slash));
+  if (slash != std::string_view::npos) r.key = UriDecode(p.substr(slash + 1));
+  return r;
+}
+
+const S3Operation& RouteS3(const S3Request& r) {
+  static const S3Operation kListBuckets{"ListBuckets", "s3:ListAllMyBuckets", true, ListBuckets};
+  static const S3Operation kCreateBucket{"CreateBucket", "s3:CreateBucket", false, CreateBucket};
+  static const S3Operation kHeadBucket{"HeadBucket", "s3:ListBucket", true, HeadBucket};
+  static const S3Operation kDeleteBucket{"DeleteBucket", "s3:DeleteBucket", false, DeleteBucket};
+  if (r.bucket.empty()) {
+    return r.method == "GET" ? kListBuckets : NotImplemented("Unknown");
+  }
+  bool object = !r.key.empty();
+  for (const Marker& m :
+       object ? std::span<const Marker>(kObjectMarkers) : std::span<const Marker>(kBucketMarkers)) {
+    if (HasParam(r.raw_query, m.param)) return NotImplemented(ForMethod(m, r.method));
+  }
+  if (object) {
+    if (r.method == "PUT") return NotImplemented("PutObject");
+    if (r.method == "GET") return NotImplemented("GetObject");
+    if (r.method == "HEAD") return NotImplemented("HeadObject");
+    if (r.method == "DELETE") return NotImplemented("DeleteObject");
+    return NotImplemented("Unknown");
+  }
+  if (r.method == "GET") return NotImplemented("ListObjects");
+  if (HasOtherParams(r.raw_query)) return NotImplemented("Unknown");
+  if (r.method == "PUT") return kCreateBucket;
+  if (r.method == "HEAD") return kHeadBucket;
+  if (r.method == "DELETE") return kDeleteBucket;
+  return NotImplemented("Unknown");
+}
+
+std::string S3RequestParameters(const S3Request& request) {
+  JsonWriter w;
+  w.BeginObject();
+  if (!request.bucket.empty()) w.Key("bucketName").String(ToValidUtf8(request.bucket));
+  w.Key("Host").String(ToValidUtf8(request.host));
+  w.EndObject();
+  return w.Take();
+}
+
+std::vector<events::Resource> S3Resources(const S3Request& request) {
+  std::vector<events::Resource> out;
+  if (request.bucket.empty()) return out;
+  events::Resource r;
+  r.type = "AWS::S3::Bucket";
+  r.arn = "arn:aws:s3:::" + ToValidUtf8(request.bucket);
+  r.has_type = r.has_arn = true;
+  out.push_back(std::move(r));
+  return out;
+}
+
+Result<S3Outcome> CreateBucket(const Services& services, const CallContext& ctx,
+                               const S3Request& request) {
+  std::string region = LocationConstraint(request.body);
+  if (region.empty()) region = ctx.caller.region;
+  OT_ASSIGN_OR_RETURN(buckets::BucketInfo info,
+                      services.buckets->Create(request.bucket, region, services.account_id));
+  S3Outcome out = WithRecordFacts(request);
+  out.headers.emplace_back("Location", "/" + info.name);
+  return out;
+}
+
+Result<S3Outcome> HeadBucket(const Services& services, const CallContext&,
+                             const S3Request& request) {
+  OT_ASSIGN_OR_RETURN(buckets::BucketInfo info, services.buckets->Get(request.bucket));
+  S3Outcome out = WithRecordFacts(request);
+  out.headers.emplace_back("x-amz-bucket-region", info.region);
+  return out;
+}
+
+Result<S3Outcome> ListBuckets(const Services& services, const CallContext&,
+                              const S3Request& request) {
+  S3Outcome out = WithRecordFacts(request);
+  std::string& b = out.outcome.body;
+  b = "<ListAllMyBucketsResult xmlns=\"" + std::string(kS3Xmlns) + "\"><Owner><ID>";
+  b += crypto::Sha256Hex("opentrail-canonical-user:" + services.account_id);
+  b += "</ID><DisplayName>" + XmlEscape(services.account_id) + "</DisplayName></Owner><Buckets>";
+  for (const buckets::BucketInfo& info : services.buckets->List()) {
+    if (!info.remote && info.owner_account != services.account_id) continue;
+    b += "<Bucket><Name>" + XmlEscape(info.name) + "</Name><CreationDate>";
+    b += FormatIso8601Millis(info.creation_date) + "</CreationDate></Bucket>";
+  }
+  b += "</Buckets></ListAllMyBucketsResult>";
+  return out;
+}
+
+Result<S3Outcome> DeleteBucket(const Services& services, const CallContext&,
+                               const S3Request& request) {
+  OT_RETURN_IF_ERROR(services.buckets->Delete(request.bucket));
+  S3Outcome out = WithRecordFacts(request);
+  out.status = 204;
+  return out;
+}
+
+}  // namespace ot::api::handlers
