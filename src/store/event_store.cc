@@ -79,6 +79,11 @@ class EventStoreImpl final : public EventStore {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+      std::lock_guard lock(tail_mu_);
+      closed_ = true;
+    }
+    tail_cv_.notify_all();
   }
 
   Status Open() {
@@ -109,6 +114,7 @@ class EventStoreImpl final : public EventStore {
         Journal::Open(env_.fs, {options_.dir + "/journal", options_.segment_bytes}, replay));
     index_.CompactAll();
     lock.unlock();
+    last_committed_ = journal_->next_seq() - 1;
     writer_ = std::thread([this] { WriterLoop(); });
     return Status::Ok();
   }
@@ -127,6 +133,15 @@ class EventStoreImpl final : public EventStore {
 
   Result<EventPage> Lookup(const LookupQuery& q) const override;
   Status EnforceRetention() override;
+
+  std::unique_ptr<TailReader> NewTailReader() const override;
+
+  uint64_t LastSequence() const override { return last_committed_.load(); }
+
+  void WaitForEventsAfter(uint64_t after, std::chrono::milliseconds timeout) const override {
+    std::unique_lock lock(tail_mu_);
+    tail_cv_.wait_for(lock, timeout, [&] { return closed_ || last_committed_.load() > after; });
+  }
 
   StoreStats Stats() const override {
     StoreStats s;
@@ -172,6 +187,11 @@ class EventStoreImpl final : public EventStore {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
+  // Tail consumers wait here for commits.
+  std::atomic<uint64_t> last_committed_{0};
+  mutable std::mutex tail_mu_;
+  mutable std::condition_variable tail_cv_;
+  bool closed_ = false;  // guarded by tail_mu_
   std::vector<Request> queue_;
   bool stop_ = false;
   Status failed_;  // sticky: once a write or fsync failed, the journal's tail is unknown
@@ -299,11 +319,58 @@ void EventStoreImpl::ProcessGroup(std::vector<Request>& group) {
       view.Assign(w.event->attrs);
       index_.Insert(view, w.seq, w.offset);
     }
+    lock.unlock();
+    {
+      std::lock_guard tail_lock(tail_mu_);
+      last_committed_ = written_.back().seq;
+    }
+    tail_cv_.notify_all();
   }
   for (size_t i = 0; i < group.size(); ++i) {
     if (!status.ok() && results[i].ok()) results[i] = status;
     if (group[i].done) group[i].done(std::move(results[i]));
   }
+}
+
+namespace {
+
+class JournalTailReader final : public EventStore::TailReader {
+ public:
+  explicit JournalTailReader(const Journal& journal) : journal_(journal) {}
+
+  Result<std::vector<EventStore::TailEvent>> ReadAfter(uint64_t after, size_t max_events,
+                                                       size_t max_bytes) override {
+    std::vector<EventStore::TailEvent> out;
+    Status decode;
+    AttrsView view;
+    std::string_view json;
+    OT_RETURN_IF_ERROR(journal_.ReadFrom(
+        after + 1, max_events, max_bytes, &hint_, [&](uint64_t seq, std::string_view payload) {
+          if (!decode.ok()) return;
+          if (!internal::DecodePayload(payload, &view, &json)) {
+            decode = Status(Error::kCorruption,
+                            "journal record " + std::to_string(seq) + " is malformed");
+            return;
+          }
+          EventStore::TailEvent e;
+          e.sequence = seq;
+          e.attrs = view.ToAttributes();
+          e.json = std::string(json);
+          out.push_back(std::move(e));
+        }));
+    OT_RETURN_IF_ERROR(decode);
+    return out;
+  }
+
+ private:
+  const Journal& journal_;
+  Journal::TailHint hint_;
+};
+
+}  // namespace
+
+std::unique_ptr<EventStore::TailReader> EventStoreImpl::NewTailReader() const {
+  return std::make_unique<JournalTailReader>(*journal_);
 }
 
 Result<EventPage> EventStoreImpl::Lookup(const LookupQuery& q) const {

@@ -108,6 +108,27 @@ class EventStore {
   virtual Status EnforceRetention() = 0;
 
   virtual StoreStats Stats() const = 0;
+
+  // The journal as a stream, for consumers that keep their own durable cursor (trail delivery,
+  // monitoring): committed events with sequence > `after`, oldest first, at most `max_events` or
+  // about `max_bytes` of records. Events deleted by retention are skipped. Thread-safe; each
+  // consumer should use its own TailReader so that reading on does not rescan.
+  struct TailEvent {
+    uint64_t sequence = 0;
+    events::LookupAttributes attrs;
+    std::string json;
+  };
+  class TailReader {
+   public:
+    virtual ~TailReader() = default;
+    virtual Result<std::vector<TailEvent>> ReadAfter(uint64_t after, size_t max_events,
+                                                     size_t max_bytes) = 0;
+  };
+  virtual std::unique_ptr<TailReader> NewTailReader() const = 0;
+  // The sequence of the newest committed event (0 when there is none).
+  virtual uint64_t LastSequence() const = 0;
+  // Blocks until an event newer than `after` is committed, the timeout passes, or the store closes.
+  virtual void WaitForEventsAfter(uint64_t after, std::chrono::milliseconds timeout) const = 0;
 };
 
 }  // namespace ot::store

@@ -250,6 +250,84 @@ Result<size_t> Journal::DropSegmentsOlderThan(int64_t cutoff_ms) {
   return doomed.size();
 }
 
+Status Journal::ReadFrom(uint64_t from_seq, size_t max_frames, size_t max_bytes, TailHint* hint,
+                         const FrameFn& fn) const {
+  constexpr size_t kChunk = 1 << 20;
+  uint64_t seq = from_seq;
+  size_t frames = 0, bytes = 0;
+  std::string data;
+  while (frames < max_frames && bytes < max_bytes) {
+    std::shared_ptr<RandomAccessFile> reader;
+    uint64_t committed = 0, first_seq = 0;
+    std::string path;
+    bool later_segment = false;
+    {
+      std::shared_lock lock(mu_);
+      if (segments_.empty()) return Status::Ok();
+      auto it = std::upper_bound(segments_.begin(), segments_.end(), seq,
+                                 [](uint64_t s, const Segment& seg) { return s < seg.first_seq; });
+      if (it == segments_.begin()) {
+        seq = it->first_seq;  // older sequences were deleted by retention
+      } else {
+        --it;
+      }
+      reader = it->reader;
+      committed = it->size;
+      first_seq = it->first_seq;
+      path = it->path;
+      later_segment = std::next(it) != segments_.end();
+    }
+    uint64_t offset = 0, at_seq = first_seq;
+    if (hint->seq == seq && hint->segment_first_seq == first_seq) {
+      offset = hint->offset;
+      at_seq = seq;
+    }
+    bool progressed = false;
+    while (offset < committed && frames < max_frames && bytes < max_bytes) {
+      OT_RETURN_IF_ERROR(
+          reader->Read(offset, std::min<uint64_t>(kChunk, committed - offset), &data));
+      std::string_view view(data);
+      size_t pos = 0;
+      while (view.size() - pos >= kFrameHeaderBytes && frames < max_frames && bytes < max_bytes) {
+        FrameHeader h = ParseFrameHeader(view.data() + pos);
+        if (h.seq != at_seq || h.payload_size == 0 || h.payload_size > kMaxPayloadBytes ||
+            offset + pos + kFrameHeaderBytes + h.payload_size > committed) {
+          return Corrupt(path, offset + pos, "bad frame while reading forward");
+        }
+        if (view.size() - pos - kFrameHeaderBytes < h.payload_size) {
+          if (pos == 0) {  // one frame larger than the chunk: read exactly it
+            OT_RETURN_IF_ERROR(reader->Read(offset, kFrameHeaderBytes + h.payload_size, &data));
+            view = data;
+            if (view.size() < kFrameHeaderBytes + h.payload_size) {
+              return Corrupt(path, offset, "short read");
+            }
+          } else {
+            break;
+          }
+        }
+        std::string_view payload = view.substr(pos + kFrameHeaderBytes, h.payload_size);
+        if (!FrameCrcMatches(h, payload)) return Corrupt(path, offset + pos, "checksum mismatch");
+        if (h.seq >= seq) {
+          fn(h.seq, payload);
+          ++frames;
+          bytes += payload.size();
+          seq = h.seq + 1;
+        }
+        ++at_seq;
+        pos += kFrameHeaderBytes + h.payload_size;
+        progressed = true;
+      }
+      offset += pos;
+      if (pos == 0) break;
+    }
+    *hint = {seq, first_seq, offset};
+    // Move to the next segment only when this one is exhausted and sealed.
+    if (offset < committed || !later_segment) return Status::Ok();
+    if (!progressed && seq < at_seq) seq = at_seq;
+  }
+  return Status::Ok();
+}
+
 uint64_t Journal::total_bytes() const {
   std::shared_lock lock(mu_);
   uint64_t total = 0;

@@ -46,6 +46,20 @@ class Journal {
   // kNotFound when the segment is gone (retention), kCorruption on a bad frame.
   Status Read(uint64_t seq, uint32_t offset, std::string* scratch, std::string_view* payload) const;
 
+  // Where a forward reader stopped: the next frame's sequence and its place. Lets a consumer that
+  // reads on from where it left off skip the scan to its first frame.
+  struct TailHint {
+    uint64_t seq = 0;
+    uint64_t segment_first_seq = 0;
+    uint64_t offset = 0;
+  };
+  using FrameFn = std::function<void(uint64_t seq, std::string_view payload)>;
+  // Calls `fn` for committed frames with sequence >= `from_seq`, oldest first, until `max_frames`
+  // frames or about `max_bytes` of payload. Sequences deleted by retention are skipped. Safe from
+  // any thread, concurrently with the writer.
+  Status ReadFrom(uint64_t from_seq, size_t max_frames, size_t max_bytes, TailHint* hint,
+                  const FrameFn& fn) const;
+
   // Deletes sealed segments whose newest event is older than `cutoff_ms`. Returns the count.
   Result<size_t> DropSegmentsOlderThan(int64_t cutoff_ms);
 
