@@ -12,6 +12,7 @@
 #include "server/metrics.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
+#include "trail/registry.h"
 
 namespace ot::server {
 namespace {
@@ -54,6 +55,7 @@ struct Server::Impl {
   std::unique_ptr<store::EventStore> store;
   std::unique_ptr<MetadataBucketStore> bucket_store;
   std::unique_ptr<buckets::BucketRegistry> buckets;
+  std::unique_ptr<trail::TrailRegistry> trails;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
 
@@ -102,8 +104,14 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
     for (auto& remote : remotes) OT_RETURN_IF_ERROR(impl->buckets->AddRemote(std::move(remote)));
   }
 
+  // Until delivery checks buckets, every validly named bucket counts as existing.
+  trail::RegistryOptions trail_options;
+  trail_options.account_id = impl->state.account_id;
+  OT_ASSIGN_OR_RETURN(impl->trails, trail::TrailRegistry::Open(*impl->metadata, trail_options));
+
   impl->services = std::make_unique<api::handlers::Services>(api::handlers::Services{
       *impl->store, env, impl->state.account_id, impl->state.home_region});
+  impl->services->trails = impl->trails.get();
   impl->services->buckets = impl->buckets.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;

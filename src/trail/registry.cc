@@ -60,7 +60,8 @@ Result<std::unique_ptr<TrailRegistry>> TrailRegistry::Open(store::MetadataDb& db
       return Status(Error::kCorruption, "trail document " + id + ": " + trail.status().ToString());
     }
     auto selectors = std::make_shared<const TrailSelectors>(trail->selectors);
-    r->trails_.emplace(trail->arn, Entry{std::move(*trail), std::move(selectors)});
+    std::string arn = trail->arn;
+    r->trails_.emplace(std::move(arn), Entry{std::move(*trail), std::move(selectors)});
   }
   return r;
 }

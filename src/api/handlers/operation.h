@@ -14,6 +14,10 @@
 #include "events/record.h"
 #include "store/event_store.h"
 
+namespace ot::trail {
+class TrailRegistry;
+}  // namespace ot::trail
+
 namespace ot::api::handlers {
 
 // What handlers may use. Owned by the server; outlives every call.
@@ -23,6 +27,7 @@ struct Services {
   std::string account_id;
   std::string home_region;
   size_t max_ingest_records = 100000;          // per IngestEvents call
+  trail::TrailRegistry* trails = nullptr;      // the account's trails (trail API, delivery)
   buckets::BucketRegistry* buckets = nullptr;  // local and remote buckets (S3 API, delivery)
 };
 
@@ -83,5 +88,20 @@ const QueryOperation* FindQueryOperation(std::string_view service, std::string_v
 Result<Outcome> LookupEvents(const Services&, const CallContext&, JsonValue input);
 Result<Outcome> IngestEvents(const Services&, const CallContext&, std::string_view body);
 Result<Outcome> GetCallerIdentity(const Services&, const CallContext&, const QueryParams&);
+// Trails (api.md §3, §4, §7).
+Result<Outcome> CreateTrail(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> UpdateTrail(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DeleteTrail(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> GetTrail(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DescribeTrails(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> ListTrails(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> GetTrailStatus(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> StartLogging(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> StopLogging(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> PutEventSelectors(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> GetEventSelectors(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> AddTags(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> RemoveTags(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> ListTags(const Services&, const CallContext&, JsonValue input);
 
 }  // namespace ot::api::handlers

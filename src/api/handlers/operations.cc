@@ -7,6 +7,22 @@ constexpr std::string_view kCloudTrail = "cloudtrail.amazonaws.com";
 
 constexpr JsonOperation kCloudTrailOperations[] = {
     {"LookupEvents", kCloudTrail, "cloudtrail:LookupEvents", true, &LookupEvents, nullptr},
+    {"CreateTrail", kCloudTrail, "cloudtrail:CreateTrail", false, &CreateTrail, nullptr},
+    {"UpdateTrail", kCloudTrail, "cloudtrail:UpdateTrail", false, &UpdateTrail, nullptr},
+    {"DeleteTrail", kCloudTrail, "cloudtrail:DeleteTrail", false, &DeleteTrail, nullptr},
+    {"GetTrail", kCloudTrail, "cloudtrail:GetTrail", true, &GetTrail, nullptr},
+    {"DescribeTrails", kCloudTrail, "cloudtrail:DescribeTrails", true, &DescribeTrails, nullptr},
+    {"ListTrails", kCloudTrail, "cloudtrail:ListTrails", true, &ListTrails, nullptr},
+    {"GetTrailStatus", kCloudTrail, "cloudtrail:GetTrailStatus", true, &GetTrailStatus, nullptr},
+    {"StartLogging", kCloudTrail, "cloudtrail:StartLogging", false, &StartLogging, nullptr},
+    {"StopLogging", kCloudTrail, "cloudtrail:StopLogging", false, &StopLogging, nullptr},
+    {"PutEventSelectors", kCloudTrail, "cloudtrail:PutEventSelectors", false, &PutEventSelectors,
+     nullptr},
+    {"GetEventSelectors", kCloudTrail, "cloudtrail:GetEventSelectors", true, &GetEventSelectors,
+     nullptr},
+    {"AddTags", kCloudTrail, "cloudtrail:AddTags", false, &AddTags, nullptr},
+    {"RemoveTags", kCloudTrail, "cloudtrail:RemoveTags", false, &RemoveTags, nullptr},
+    {"ListTags", kCloudTrail, "cloudtrail:ListTags", true, &ListTags, nullptr},
 };
 
 constexpr JsonOperation kOpenTrailOperations[] = {

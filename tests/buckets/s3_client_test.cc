@@ -1,0 +1,315 @@
+// The remote side of the registry against a tiny in-process S3 server that checks SigV4.
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "auth/identity.h"
+#include "buckets/bucket_registry.h"
+#include "buckets_test_util.h"
+#include "support/matchers.h"
+#include "support/test_env.h"
+
+namespace ot::buckets {
+namespace {
+
+using ot::testing::HasError;
+using ot::testing::IsOk;
+
+constexpr char kKey[] = "AKIDFAKES3EXAMPLE";
+constexpr char kSecret[] = "fake/secret/key/for/tests";
+
+// One-connection-at-a-time HTTP/1.1 server: PUT /<bucket>/<key> with Content-Length.
+class FakeS3 {
+ public:
+  FakeS3() {
+    auth::AccessKey key;
+    key.access_key_id = kKey;
+    key.secret_access_key = kSecret;
+    key.principal.access_key_id = kKey;
+    key.principal.account_id = "123456789012";
+    credentials_.Put(key);
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    EXPECT_EQ(::listen(fd_, 16), 0);
+    socklen_t len = sizeof(addr);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~FakeS3() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void FailNext(int n) { fail_next_ = n; }
+  void AnswerAlways(int status, std::string code) {
+    std::lock_guard lock(mu_);
+    always_status_ = status;
+    always_code_ = std::move(code);
+  }
+
+  struct Received {
+    std::string path, body, content_type, meta_signature, acl, service, region;
+  };
+  std::vector<Received> received() {
+    std::lock_guard lock(mu_);
+    return received_;
+  }
+  int attempts() const { return attempts_; }
+
+ private:
+  static std::string Lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  void Serve() {
+    while (!stop_) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      HandleConnection(c);
+      ::close(c);
+    }
+  }
+
+  void HandleConnection(int c) {
+    std::string data;
+    char buf[4096];
+    size_t header_end;
+    while ((header_end = data.find("\r\n\r\n")) == std::string::npos) {
+      ssize_t n = ::read(c, buf, sizeof(buf));
+      if (n <= 0) return;
+      data.append(buf, static_cast<size_t>(n));
+    }
+    std::string head = data.substr(0, header_end);
+    std::vector<std::pair<std::string, std::string>> headers;
+    size_t line_end = head.find("\r\n");
+    std::string request_line = head.substr(0, line_end);
+    size_t length = 0;
+    for (size_t pos = line_end + 2; pos < head.size();) {
+      size_t e = head.find("\r\n", pos);
+      if (e == std::string::npos) e = head.size();
+      std::string line = head.substr(pos, e - pos);
+      size_t colon = line.find(':');
+      std::string name = line.substr(0, colon);
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      if (Lower(name) == "content-length") length = std::stoul(value);
+      headers.emplace_back(name, value);
+      pos = e + 2;
+    }
+    std::string body = data.substr(header_end + 4);
+    while (body.size() < length) {
+      ssize_t n = ::read(c, buf, sizeof(buf));
+      if (n <= 0) return;
+      body.append(buf, static_cast<size_t>(n));
+    }
+    size_t sp1 = request_line.find(' ');
+    size_t sp2 = request_line.find(' ', sp1 + 1);
+    std::string method = request_line.substr(0, sp1);
+    std::string target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+    ++attempts_;
+
+    auth::HttpRequestView view;
+    view.method = method;
+    view.raw_path = target;
+    for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
+    view.body = body;
+    auth::VerifyOptions options;
+    options.s3 = true;
+    options.expected_service = "s3";
+    options.max_skew = std::chrono::minutes(60 * 24 * 365 * 100);  // the client's clock is fake
+    auto caller = auth::VerifyRequest(view, credentials_, SysMillis{}, options);
+    if (!caller.ok()) return Respond(c, 403, "SignatureDoesNotMatch");
+    if (fail_next_ > 0) {
+      --fail_next_;
+      return Respond(c, 503, "SlowDown");
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (always_status_ != 0) return Respond(c, always_status_, always_code_);
+      Received r;
+      r.path = target;
+      r.body = body;
+      r.service = caller->service;
+      r.region = caller->region;
+      for (const auto& [k, v] : headers) {
+        if (Lower(k) == "content-type") r.content_type = v;
+        if (Lower(k) == "x-amz-meta-signature") r.meta_signature = v;
+        if (Lower(k) == "x-amz-acl") r.acl = v;
+      }
+      received_.push_back(std::move(r));
+    }
+    Respond(c, 200, "");
+  }
+
+  static void Respond(int c, int status, const std::string& code) {
+    std::string body;
+    if (!code.empty()) {
+      body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
+             "</Code><Message>m</Message></Error>";
+    }
+    std::string out = "HTTP/1.1 " + std::to_string(status) +
+                      " X\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\nConnection: close\r\n\r\n" + body;
+    (void)!::write(c, out.data(), out.size());
+  }
+
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> fail_next_{0};
+  std::atomic<int> attempts_{0};
+  auth::CredentialStore credentials_;
+  std::mutex mu_;
+  int always_status_ = 0;
+  std::string always_code_;
+  std::vector<Received> received_;
+};
+
+class RemoteTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<BucketRegistry> Open(std::string endpoint) {
+    RegistryOptions options;
+    options.dir = dir_.path() + "/buckets";
+    options.retry.max_attempts = 4;
+    options.retry.initial_backoff = std::chrono::milliseconds(10);
+    options.retry.max_backoff = std::chrono::milliseconds(25);
+    options.retry.timeout = std::chrono::milliseconds(5000);
+    options.retry.sleep = [this](std::chrono::milliseconds d) { sleeps_.push_back(d); };
+    auto reg = BucketRegistry::Open(options, store_, env_);
+    EXPECT_THAT(reg, IsOk());
+    RemoteBucketConfig c;
+    c.name = "remote-logs";
+    c.endpoint = std::move(endpoint);
+    c.region = "eu-west-1";
+    c.access_key_id = kKey;
+    c.secret_access_key = kSecret;
+    EXPECT_THAT((*reg)->AddRemote(c), IsOk());
+    return std::move(*reg);
+  }
+
+  static PutObjectRequest Put(std::string_view key, std::string_view body) {
+    PutObjectRequest put;
+    put.bucket = "remote-logs";
+    put.key = key;
+    put.body = body;
+    put.content_type = "application/x-gzip";
+    put.metadata = {{"signature", "deadbeef"}};
+    put.headers = {{"x-amz-acl", "bucket-owner-full-control"}};
+    return put;
+  }
+
+  testing::TempDir dir_;
+  testing::MemRegistryStore store_;
+  ot::testing::FakeClock clock_;
+  ot::testing::SeededRandom random_;
+  Env env_{clock_, RealFileSystem(), random_};
+  std::vector<std::chrono::milliseconds> sleeps_;
+};
+
+TEST_F(RemoteTest, SignedPutObjectArrives) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  ASSERT_THAT(reg->PutObject(Put("AWSLogs/1/a b+c.json.gz", "gzip bytes")), IsOk());
+  auto got = s3.received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].path, "/remote-logs/AWSLogs/1/a%20b%2Bc.json.gz");
+  EXPECT_EQ(got[0].body, "gzip bytes");
+  EXPECT_EQ(got[0].content_type, "application/x-gzip");
+  EXPECT_EQ(got[0].meta_signature, "deadbeef");
+  EXPECT_EQ(got[0].acl, "bucket-owner-full-control");
+  EXPECT_EQ(got[0].service, "s3");
+  EXPECT_EQ(got[0].region, "eu-west-1");
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(RemoteTest, RetriesWithExponentialBackoff) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  s3.FailNext(3);
+  ASSERT_THAT(reg->PutObject(Put("k1", "body")), IsOk());
+  EXPECT_EQ(s3.attempts(), 4);
+  EXPECT_EQ(s3.received().size(), 1u);
+  using std::chrono::milliseconds;
+  EXPECT_THAT(sleeps_,
+              ::testing::ElementsAre(milliseconds(10), milliseconds(20), milliseconds(25)));
+}
+
+TEST_F(RemoteTest, GivesUpAfterMaxAttempts) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  s3.FailNext(10);
+  Status s = reg->PutObject(Put("k1", "body"));
+  EXPECT_THAT(s, HasError(Error::kUnavailable));
+  EXPECT_THAT(s.message(), ::testing::StartsWith("SlowDown"));
+  EXPECT_EQ(s3.attempts(), 4);
+}
+
+TEST_F(RemoteTest, ClientErrorsAreNotRetried) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  s3.AnswerAlways(404, "NoSuchBucket");
+  Status s = reg->PutObject(Put("k1", "body"));
+  EXPECT_THAT(s, HasError(Error::kNoSuchBucket));
+  EXPECT_THAT(s.message(), ::testing::StartsWith("NoSuchBucket"));
+  EXPECT_EQ(s3.attempts(), 1);
+  s3.AnswerAlways(403, "AccessDenied");
+  s = reg->PutObject(Put("k1", "body"));
+  EXPECT_THAT(s, HasError(Error::kAccessDenied));
+  EXPECT_THAT(s.message(), ::testing::StartsWith("AccessDenied"));
+}
+
+TEST_F(RemoteTest, WrongSecretIsAccessDenied) {
+  FakeS3 s3;
+  RegistryOptions options;
+  options.dir = dir_.path() + "/buckets";
+  auto reg = BucketRegistry::Open(options, store_, env_);
+  ASSERT_THAT(reg, IsOk());
+  RemoteBucketConfig c;
+  c.name = "remote-logs";
+  c.endpoint = s3.endpoint();
+  c.access_key_id = kKey;
+  c.secret_access_key = "wrong";
+  ASSERT_THAT((*reg)->AddRemote(c), IsOk());
+  Status s = (*reg)->PutObject(Put("k", "b"));
+  EXPECT_THAT(s, HasError(Error::kAccessDenied));
+  EXPECT_THAT(s.message(), ::testing::StartsWith("SignatureDoesNotMatch"));
+}
+
+TEST_F(RemoteTest, RefusedConnectionIsRetriedThenReported) {
+  // Bind and close a socket to get a port nobody listens on.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  auto reg = Open("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+  Status s = reg->PutObject(Put("k", "b"));
+  EXPECT_THAT(s, HasError(Error::kUnavailable));
+  EXPECT_THAT(s.message(), ::testing::StartsWith("connection refused"));
+  EXPECT_EQ(sleeps_.size(), 3u);
+}
+
+}  // namespace
+}  // namespace ot::buckets
