@@ -1,0 +1,268 @@
+#include "trail/selectors.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/json_writer.h"
+#include "support/matchers.h"
+
+namespace ot::trail {
+namespace {
+
+using ot::testing::HasError;
+using ot::testing::IsOk;
+
+// An event for the matching tables; `resources` as (type, ARN) pairs.
+struct Ev {
+  std::string category = "Management";
+  std::string source = "ec2.amazonaws.com";
+  std::string name = "DescribeInstances";
+  std::optional<bool> read_only = true;
+  std::vector<std::pair<std::string, std::string>> resources;
+  std::string user_arn = "arn:aws:iam::111122223333:user/alice";
+
+  bool SelectedBy(const TrailSelectors& s) const {
+    std::vector<events::Resource> rs;
+    for (const auto& [type, arn] : resources) {
+      events::Resource r;
+      r.type = type;
+      r.arn = arn;
+      rs.push_back(r);
+    }
+    EventView v;
+    v.event_category = category;
+    v.event_source = source;
+    v.event_name = name;
+    v.read_only = read_only;
+    v.event_type = "AwsApiCall";
+    v.user_identity_arn = user_arn;
+    v.resources = &rs;
+    return s.Selects(v);
+  }
+};
+
+TrailSelectors Basic(std::string_view json) {
+  auto config = ParseEventSelectors(json, "");
+  EXPECT_THAT(config, IsOk());
+  return TrailSelectors(config.ok() ? *config : SelectorConfig{});
+}
+
+TrailSelectors Advanced(std::string_view json) {
+  auto config = ParseEventSelectors("", json);
+  EXPECT_THAT(config, IsOk());
+  return TrailSelectors(config.ok() ? *config : SelectorConfig{});
+}
+
+Ev Write(std::string source = "ec2.amazonaws.com", std::string name = "RunInstances") {
+  Ev e;
+  e.source = std::move(source);
+  e.name = std::move(name);
+  e.read_only = false;
+  return e;
+}
+
+Ev S3Data(std::string arn, std::string name = "PutObject", bool read_only = false) {
+  Ev e;
+  e.category = "Data";
+  e.source = "s3.amazonaws.com";
+  e.name = std::move(name);
+  e.read_only = read_only;
+  e.resources = {{"AWS::S3::Bucket", "arn:aws:s3:::" + arn.substr(13, arn.find('/') - 13)},
+                 {"AWS::S3::Object", arn}};
+  return e;
+}
+
+TEST(SelectorMatchTest, DefaultIsAllManagementEvents) {
+  TrailSelectors s;
+  EXPECT_TRUE(Ev{}.SelectedBy(s));
+  EXPECT_TRUE(Write().SelectedBy(s));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::b/k").SelectedBy(s));
+  Ev insight;
+  insight.category = "Insight";
+  EXPECT_FALSE(insight.SelectedBy(s));
+}
+
+TEST(SelectorMatchTest, BasicReadWriteAndExclusion) {
+  TrailSelectors read_only = Basic(R"([{"ReadWriteType":"ReadOnly"}])");
+  EXPECT_TRUE(Ev{}.SelectedBy(read_only));
+  EXPECT_FALSE(Write().SelectedBy(read_only));
+  TrailSelectors write_only = Basic(R"([{"ReadWriteType":"WriteOnly"}])");
+  EXPECT_FALSE(Ev{}.SelectedBy(write_only));
+  EXPECT_TRUE(Write().SelectedBy(write_only));
+  TrailSelectors no_kms = Basic(R"([{"ExcludeManagementEventSources":["kms.amazonaws.com"]}])");
+  EXPECT_FALSE(Write("kms.amazonaws.com", "Decrypt").SelectedBy(no_kms));
+  EXPECT_TRUE(Write("rdsdata.amazonaws.com", "ExecuteStatement").SelectedBy(no_kms));
+  TrailSelectors none = Basic(R"([{"IncludeManagementEvents":false}])");
+  EXPECT_FALSE(Ev{}.SelectedBy(none));
+}
+
+TEST(SelectorMatchTest, BasicDataResources) {
+  TrailSelectors prefix =
+      Basic(R"([{"IncludeManagementEvents":false,"DataResources":[{"Type":"AWS::S3::Object",)"
+            R"("Values":["arn:aws:s3:::logs/2024/","arn:aws:s3:::whole/"]}]}])");
+  EXPECT_TRUE(S3Data("arn:aws:s3:::logs/2024/a.txt").SelectedBy(prefix));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::logs/2023/a.txt").SelectedBy(prefix));
+  EXPECT_TRUE(S3Data("arn:aws:s3:::whole/x").SelectedBy(prefix));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::wholesale/x").SelectedBy(prefix));
+  EXPECT_FALSE(Ev{}.SelectedBy(prefix));
+
+  TrailSelectors all_s3 =
+      Basic(R"([{"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}])");
+  EXPECT_TRUE(S3Data("arn:aws:s3:::any/key").SelectedBy(all_s3));
+  EXPECT_TRUE(Ev{}.SelectedBy(all_s3));
+
+  TrailSelectors reads = Basic(
+      R"([{"ReadWriteType":"ReadOnly","DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}])");
+  EXPECT_TRUE(S3Data("arn:aws:s3:::b/k", "GetObject", true).SelectedBy(reads));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::b/k", "PutObject", false).SelectedBy(reads));
+
+  std::string fn = "arn:aws:lambda:us-east-1:111122223333:function:f";
+  TrailSelectors lambda =
+      Basic(R"([{"DataResources":[{"Type":"AWS::Lambda::Function","Values":[")" + fn + R"("]}]}])");
+  Ev invoke;
+  invoke.category = "Data";
+  invoke.source = "lambda.amazonaws.com";
+  invoke.name = "Invoke";
+  invoke.read_only = false;
+  invoke.resources = {{"AWS::Lambda::Function", fn}};
+  EXPECT_TRUE(invoke.SelectedBy(lambda));
+  invoke.resources = {{"AWS::Lambda::Function", fn + "2"}};
+  EXPECT_FALSE(invoke.SelectedBy(lambda)) << "Lambda values match exactly";
+  TrailSelectors all_lambda = Basic(
+      R"([{"DataResources":[{"Type":"AWS::Lambda::Function","Values":["arn:aws:lambda"]}]}])");
+  EXPECT_TRUE(invoke.SelectedBy(all_lambda));
+  invoke.resources = {{"AWS::S3::Object", "arn:aws:s3:::b/k"}};
+  EXPECT_FALSE(invoke.SelectedBy(all_lambda)) << "types must agree";
+}
+
+TEST(SelectorMatchTest, AdvancedOperators) {
+  TrailSelectors writes =
+      Advanced(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
+               R"({"Field":"readOnly","Equals":["false"]}]}])");
+  EXPECT_TRUE(Write().SelectedBy(writes));
+  EXPECT_FALSE(Ev{}.SelectedBy(writes));
+
+  TrailSelectors not_kms =
+      Advanced(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
+               R"({"Field":"eventSource","NotEquals":["kms.amazonaws.com"]}]}])");
+  EXPECT_FALSE(Write("kms.amazonaws.com").SelectedBy(not_kms));
+  EXPECT_TRUE(Write("iam.amazonaws.com").SelectedBy(not_kms));
+
+  TrailSelectors s3 = Advanced(
+      R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},)"
+      R"({"Field":"resources.type","Equals":["AWS::S3::Object"]},)"
+      R"({"Field":"resources.ARN","StartsWith":["arn:aws:s3:::b/"],"NotEndsWith":[".tmp"]},)"
+      R"({"Field":"eventName","EndsWith":["Object"],"NotStartsWith":["Get"]}]}])");
+  EXPECT_TRUE(S3Data("arn:aws:s3:::b/k").SelectedBy(s3));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::b/k.tmp").SelectedBy(s3));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::c/k").SelectedBy(s3));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::b/k", "GetObject", true).SelectedBy(s3));
+  EXPECT_FALSE(S3Data("arn:aws:s3:::b/k", "PutBucketPolicy").SelectedBy(s3));
+  EXPECT_FALSE(Write().SelectedBy(s3));
+
+  TrailSelectors either = Advanced(
+      R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
+      R"({"Field":"eventSource","StartsWith":["iam."],"EndsWith":["sts.amazonaws.com"]}]},)"
+      R"({"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},)"
+      R"({"Field":"resources.type","Equals":["AWS::S3::Object"]},)"
+      R"({"Field":"userIdentity.arn","NotEquals":["arn:aws:iam::111122223333:user/bot"]}]}])");
+  EXPECT_TRUE(Write("iam.amazonaws.com").SelectedBy(either));
+  EXPECT_TRUE(Write("sts.amazonaws.com").SelectedBy(either));
+  EXPECT_FALSE(Write("ec2.amazonaws.com").SelectedBy(either));
+  Ev bot = S3Data("arn:aws:s3:::b/k");
+  EXPECT_TRUE(bot.SelectedBy(either));
+  bot.user_arn = "arn:aws:iam::111122223333:user/bot";
+  EXPECT_FALSE(bot.SelectedBy(either));
+}
+
+TEST(SelectorValidationTest, BasicErrorsNameTheField) {
+  struct Case {
+    std::string json, message_part;
+  };
+  std::vector<Case> cases = {
+      {R"([{},{},{},{},{},{}])", "at most 5"},
+      {R"([{"ReadWriteType":"Some"}])", "EventSelectors[0].ReadWriteType"},
+      {R"([{"ExcludeManagementEventSources":["ec2.amazonaws.com"]}])",
+       "ExcludeManagementEventSources"},
+      {R"([{},{"DataResources":[{"Type":"AWS::EC2::Instance","Values":[]}]}])",
+       "EventSelectors[1].DataResources[0].Type"},
+      {R"([{"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:lambda"]}]}])", "Values"},
+  };
+  std::string many = R"([{"DataResources":[{"Type":"AWS::S3::Object","Values":[)";
+  for (int i = 0; i < 251; ++i) many += (i ? "," : "") + std::string(R"("arn:aws:s3:::b/")");
+  cases.push_back({many + "]}]}]", "250"});
+  for (const Case& c : cases) {
+    auto r = ParseEventSelectors(c.json, "");
+    EXPECT_THAT(r, HasError(Error::kInvalidEventSelectors)) << c.json;
+    EXPECT_NE(r.status().message().find(c.message_part), std::string::npos) << r.status().message();
+  }
+  EXPECT_THAT(ParseEventSelectors("", ""), HasError(Error::kInvalidEventSelectors));
+  EXPECT_THAT(ParseEventSelectors("[]", "[]"), HasError(Error::kInvalidEventSelectors));
+  EXPECT_THAT(ParseEventSelectors(R"([{"ReadWriteType":5}])", ""), HasError(Error::kSerialization));
+}
+
+TEST(SelectorValidationTest, AdvancedErrorsNameTheField) {
+  auto cat = [](std::string c) { return R"({"Field":"eventCategory","Equals":[")" + c + R"("]})"; };
+  struct Case {
+    std::string json, message_part;
+  };
+  std::vector<Case> cases = {
+      {R"([{"FieldSelectors":[{"Field":"eventName","Equals":["X"]}]}])", "eventCategory"},
+      {"[{\"FieldSelectors\":[" + cat("Insight") + "]}]", "Insight"},
+      {"[{\"FieldSelectors\":[" + cat("Data") + "]}]", "resources.type"},
+      {"[{\"FieldSelectors\":[" + cat("NetworkActivity") + "]}]", "eventSource"},
+      {"[{\"FieldSelectors\":[" + cat("Management") +
+           R"(,{"Field":"readOnly","NotEquals":["true"]}]}])",
+       "AdvancedEventSelectors[0].FieldSelectors[1]: readOnly supports only Equals"},
+      {"[{\"FieldSelectors\":[" + cat("Management") +
+           R"(,{"Field":"readOnly","Equals":["yes"]}]}])",
+       "true or false"},
+      {"[{\"FieldSelectors\":[" + cat("Management") +
+           R"(,{"Field":"resources.ARN","Equals":["x"]}]}])",
+       "cannot be used"},
+      {"[{\"FieldSelectors\":[" + cat("Management") + R"(,{"Field":"bogus","Equals":["x"]}]}])",
+       "not supported"},
+      {"[{\"FieldSelectors\":[" + cat("Management") + R"(,{"Field":"eventSource"}]}])",
+       "no operator"},
+      {"[{\"FieldSelectors\":[" + cat("Management") +
+           R"(,{"Field":"eventSource","Equals":[""]}]}])",
+       "1 to 2048"},
+      {R"([{"Name":"x"}])", "FieldSelectors is required"},
+  };
+  std::string many =
+      "[{\"FieldSelectors\":[" + cat("Management") + R"(,{"Field":"eventSource","Equals":[)";
+  for (int i = 0; i < 500; ++i) many += (i ? ",\"s" : "\"s") + std::to_string(i) + "\"";
+  cases.push_back({many + "]}]}]", "500"});
+  for (const Case& c : cases) {
+    auto r = ParseEventSelectors("", c.json);
+    EXPECT_THAT(r, HasError(Error::kInvalidEventSelectors)) << c.json;
+    EXPECT_NE(r.status().message().find(c.message_part), std::string::npos)
+        << c.json << " → " << r.status().message();
+  }
+}
+
+TEST(SelectorWriteTest, DefaultAndRoundTrip) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  WriteSelectors(SelectorConfig{}, w);
+  w.EndObject();
+  EXPECT_EQ(out, R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,)"
+                 R"("DataResources":[],"ExcludeManagementEventSources":[]}]})");
+  std::string adv =
+      R"([{"Name":"n","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
+      R"({"Field":"eventSource","NotStartsWith":["kms."]}]}])";
+  auto config = ParseEventSelectors("", adv);
+  ASSERT_THAT(config, IsOk());
+  std::string text;
+  JsonWriter w2(&text);
+  w2.BeginObject();
+  WriteSelectors(*config, w2);
+  w2.EndObject();
+  EXPECT_EQ(text, R"({"AdvancedEventSelectors":)" + adv + "}");
+}
+
+}  // namespace
+}  // namespace ot::trail
