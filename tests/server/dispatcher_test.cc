@@ -94,11 +94,15 @@ TEST_F(DispatcherTest, UnknownTargetIsUnknownOperation) {
   EXPECT_EQ(r.Header("x-amzn-ErrorType"), "UnknownOperationException");
 }
 
-TEST_F(DispatcherTest, RequestNamingNoOperationIsUnknownOperation) {
+TEST_F(DispatcherTest, RequestWithoutTargetOrActionIsS3) {
   cli::HttpResponse r = Post({{"Content-Type", "application/json"}}, "{}");
 
-  EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(Member(Parse(r.body), "__type"), "UnknownOperationException");
+  // Unsigned S3 request: the S3 error document, with S3's request ids.
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.Header("Content-Type"), "application/xml");
+  EXPECT_THAT(r.body, HasSubstr("<Error><Code>AccessDenied</Code>"));
+  EXPECT_EQ(r.Header("x-amz-request-id").size(), 16u);
+  EXPECT_FALSE(r.Header("x-amz-id-2").empty());
 }
 
 TEST_F(DispatcherTest, MalformedJsonIsSerializationException) {
