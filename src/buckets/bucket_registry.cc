@@ -4,11 +4,15 @@
 #include <thread>
 
 #include "buckets/internal/s3_client.h"
+#include "common/encoding.h"
 #include "common/json_writer.h"
 #include "common/time.h"
 
 namespace ot::buckets {
 namespace {
+
+// Temporary files of atomic writes; no key segment may start with it.
+constexpr std::string_view kTempPrefix = ".ot-tmp-";
 
 bool IsLowerOrDigit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -41,7 +45,8 @@ Result<std::vector<std::string_view>> KeySegments(std::string_view key) {
     size_t slash = key.find('/', start);
     std::string_view seg =
         key.substr(start, slash == std::string_view::npos ? key.npos : slash - start);
-    if (seg.empty() || seg == "." || seg == ".." || seg.find('\0') != seg.npos) {
+    if (seg.empty() || seg == "." || seg == ".." || seg.find('\0') != seg.npos ||
+        seg.starts_with(kTempPrefix)) {
       return Status(Error::kValidation, "The object key '" + std::string(key) +
                                             "' has an empty, '.' or '..' segment, which a local "
                                             "bucket cannot store.");
@@ -54,6 +59,32 @@ Result<std::vector<std::string_view>> KeySegments(std::string_view key) {
 }
 
 std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+// Writes `data` to a uniquely named temporary file next to `path`, syncs it, renames it over
+// `path` and syncs the directory: readers see the old or the new object, never a part, and
+// concurrent writers of one key do not share a temporary file.
+Status WriteAtomic(Env& env, const std::string& path, std::string_view data) {
+  uint64_t nonce = env.random.Next64();
+  std::string tmp = Parent(path) + "/" + std::string(kTempPrefix) +
+                    HexEncode(std::string_view(reinterpret_cast<const char*>(&nonce), 8));
+  {
+    OT_ASSIGN_OR_RETURN(auto file, env.fs.OpenAppend(tmp));
+    Status s = file->Append(data);
+    if (s.ok()) s = file->Sync();
+    Status closed = file->Close();
+    if (s.ok()) s = closed;
+    if (!s.ok()) {
+      (void)env.fs.Remove(tmp);
+      return s;
+    }
+  }
+  Status renamed = env.fs.Rename(tmp, path);
+  if (!renamed.ok()) {
+    (void)env.fs.Remove(tmp);
+    return renamed;
+  }
+  return env.fs.SyncDir(Parent(path));
+}
 
 }  // namespace
 
@@ -189,7 +220,7 @@ Status CollectKeys(FileSystem& fs, const std::string& dir, const std::string& pr
                    std::vector<std::string>* keys, std::vector<std::string>* dirs) {
   OT_ASSIGN_OR_RETURN(auto names, fs.List(dir));
   for (const std::string& name : names) {
-    if (name.starts_with(".tmp")) continue;  // a crashed atomic write's leftover
+    if (name.starts_with(kTempPrefix)) continue;  // a crashed atomic write's leftover
     std::string path = dir + "/" + name;
     auto sub = fs.List(path);
     if (sub.ok()) {
@@ -289,8 +320,8 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   }
   w.EndObject();
   w.EndObject();
-  OT_RETURN_IF_ERROR(env_.fs.WriteFileAtomic(meta_path, w.str()));
-  return env_.fs.WriteFileAtomic(path, request.body);
+  OT_RETURN_IF_ERROR(WriteAtomic(env_, meta_path, w.str()));
+  return WriteAtomic(env_, path, request.body);
 }
 
 Status BucketRegistry::PutRemote(const Remote& remote, const PutObjectRequest& request) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "buckets_test_util.h"
 #include "support/matchers.h"
@@ -158,7 +159,7 @@ TEST_F(RegistryTest, LocalPutObjectWritesFilesAtomically) {
 TEST_F(RegistryTest, LocalPutObjectRejectsKeysAFileSystemCannotHold) {
   auto reg = Open();
   ASSERT_THAT(reg->Create("objs-b", "us-east-1", "111122223333"), IsOk());
-  for (const char* key : {"", "a//b", "a/../b", "./a", "dir/"}) {
+  for (const char* key : {"", "a//b", "a/../b", "./a", "dir/", "a/.ot-tmp-1"}) {
     PutObjectRequest put;
     put.bucket = "objs-b";
     put.key = key;
@@ -169,6 +170,36 @@ TEST_F(RegistryTest, LocalPutObjectRejectsKeysAFileSystemCannotHold) {
   missing.bucket = "nope-b";
   missing.key = "k";
   EXPECT_THAT(reg->PutObject(missing), HasError(Error::kNoSuchBucket));
+}
+
+TEST_F(RegistryTest, ConcurrentWritersOfOneKeyLeaveOneWholeObject) {
+  auto reg = Open();
+  ASSERT_THAT(reg->Create("race-b", "us-east-1", "111122223333"), IsOk());
+  std::string a(100000, 'a'), b(50000, 'b');
+  auto writer = [&](const std::string& body) {
+    for (int i = 0; i < 20; ++i) {
+      PutObjectRequest put;
+      put.bucket = "race-b";
+      put.key = "k/obj";
+      put.body = body;
+      EXPECT_THAT(reg->PutObject(put), IsOk());
+    }
+  };
+  std::thread t1(writer, a), t2(writer, b);
+  t1.join();
+  t2.join();
+  std::string got = Slurp(dir_.path() + "/buckets/race-b/k/obj");
+  EXPECT_TRUE(got == a || got == b);
+  EXPECT_THAT(*reg->ListLocalKeys("race-b"), ElementsAre("k/obj"));
+}
+
+TEST_F(RegistryTest, LeftoverTemporaryFilesAreNotObjects) {
+  auto reg = Open();
+  ASSERT_THAT(reg->Create("tmp-b", "us-east-1", "111122223333"), IsOk());
+  std::ofstream(dir_.path() + "/buckets/tmp-b/.ot-tmp-0123456789abcdef") << "partial";
+  EXPECT_THAT(*reg->ListLocalKeys("tmp-b"), IsEmpty());
+  EXPECT_THAT(reg->Delete("tmp-b"), IsOk());
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/buckets/tmp-b"));
 }
 
 TEST_F(RegistryTest, DeleteRefusesNonEmptyBucket) {
