@@ -65,7 +65,7 @@ class FakeS3 {
   }
 
   struct Received {
-    std::string path, body, content_type, meta_signature, acl, service, region;
+    std::string path, body, content_type, meta_signature, acl, service, region, crc32;
   };
   std::vector<Received> received() {
     std::lock_guard lock(mu_);
@@ -153,6 +153,7 @@ class FakeS3 {
         if (Lower(k) == "content-type") r.content_type = v;
         if (Lower(k) == "x-amz-meta-signature") r.meta_signature = v;
         if (Lower(k) == "x-amz-acl") r.acl = v;
+        if (Lower(k) == "x-amz-checksum-crc32") r.crc32 = v;
       }
       received_.push_back(std::move(r));
     }
@@ -238,7 +239,16 @@ TEST_F(RemoteTest, SignedPutObjectArrives) {
   EXPECT_EQ(got[0].acl, "bucket-owner-full-control");
   EXPECT_EQ(got[0].service, "s3");
   EXPECT_EQ(got[0].region, "eu-west-1");
+  EXPECT_FALSE(got[0].crc32.empty());
   EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(RemoteTest, ChecksumIsTheBase64BigEndianCrc32) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  ASSERT_THAT(reg->PutObject(Put("k", "hello world\n")), IsOk());
+  ASSERT_EQ(s3.received().size(), 1u);
+  EXPECT_EQ(s3.received()[0].crc32, "rwg7LQ==");  // protocols.md §5.4
 }
 
 TEST_F(RemoteTest, RetriesWithExponentialBackoff) {

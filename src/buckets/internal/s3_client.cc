@@ -9,6 +9,7 @@
 
 #include "auth/sigv4.h"
 #include "common/encoding.h"
+#include "common/gzip.h"
 #include "crypto/hash.h"
 
 namespace ot::buckets::internal {
@@ -71,6 +72,11 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   headers.emplace_back("host", host);
   headers.emplace_back("content-type", std::string(request.content_type));
   headers.emplace_back("x-amz-content-sha256", crypto::Sha256Hex(request.body));
+  // Integrity on the server side too: base64 of the big-endian CRC-32 (protocols.md §5.4, §5.8).
+  uint32_t crc = Crc32(request.body);
+  const char crc_bytes[4] = {static_cast<char>(crc >> 24), static_cast<char>(crc >> 16),
+                             static_cast<char>(crc >> 8), static_cast<char>(crc)};
+  headers.emplace_back("x-amz-checksum-crc32", Base64Encode(std::string_view(crc_bytes, 4)));
   for (const auto& [k, v] : request.metadata) headers.emplace_back("x-amz-meta-" + Lower(k), v);
   for (const auto& [k, v] : request.headers) headers.emplace_back(Lower(k), v);
 
