@@ -104,9 +104,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
     for (auto& remote : remotes) OT_RETURN_IF_ERROR(impl->buckets->AddRemote(std::move(remote)));
   }
 
-  // Until delivery checks buckets, every validly named bucket counts as existing.
   trail::RegistryOptions trail_options;
   trail_options.account_id = impl->state.account_id;
+  buckets::BucketRegistry* bucket_registry = impl->buckets.get();
+  trail_options.bucket_exists = [bucket_registry](std::string_view bucket) {
+    return bucket_registry->Get(bucket).ok();
+  };
   OT_ASSIGN_OR_RETURN(impl->trails, trail::TrailRegistry::Open(*impl->metadata, trail_options));
 
   impl->services = std::make_unique<api::handlers::Services>(api::handlers::Services{

@@ -10,6 +10,16 @@ def uniq(prefix="t"):
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
+BUCKETS = ["ot-e2e-logs", "org-trail-logs"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def buckets(server):
+    """The trails' buckets: CreateTrail checks that the bucket exists."""
+    for b in BUCKETS:
+        server.aws("s3api", "create-bucket", "--bucket", b, check=False)
+
+
 @pytest.fixture
 def trails(server):
     """Creates trails on the shared server and deletes them afterwards (5 per region!)."""
@@ -108,6 +118,7 @@ def test_update_trail_changes_only_supplied_fields(server, trails):
     ({"S3BucketName": "Bad_Bucket"}, "InvalidS3BucketNameException"),
     ({"S3BucketName": "10.0.0.1"}, "InvalidS3BucketNameException"),
     ({"S3KeyPrefix": "p" * 201}, "InvalidS3PrefixException"),
+    ({"S3BucketName": "no-such-bucket-here"}, "S3BucketDoesNotExistException"),
     ({"SnsTopicName": "bad topic"}, "InvalidSnsTopicNameException"),
     ({"KmsKeyId": "not-a-key"}, "InvalidKmsKeyIdException"),
     ({"IsMultiRegionTrail": True, "IncludeGlobalServiceEvents": False},
@@ -266,6 +277,7 @@ def test_tags(server, trails):
 
 def test_limits_pagination_and_restart(fresh_server):
     srv = fresh_server.start()
+    srv.aws("s3api", "create-bucket", "--bucket", "ot-e2e-logs")
     ct = srv.client()
     names = [f"trail-{i}" for i in range(4)]
     for n in names:
