@@ -177,6 +177,29 @@ TEST(SelectorMatchTest, AdvancedOperators) {
   EXPECT_FALSE(bot.SelectedBy(either));
 }
 
+TEST(SelectorMatchTest, ViewOfParsedRecord) {
+  auto record = events::ParseRecord(
+      R"({"eventVersion":"1.11","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice"},)"
+      R"("eventTime":"2024-05-01T12:00:00Z","eventSource":"s3.amazonaws.com","eventName":"PutObject",)"
+      R"("awsRegion":"us-east-1","readOnly":false,"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k"}],)"
+      R"("eventType":"AwsApiCall","managementEvent":false,"eventCategory":"Data",)"
+      R"("sessionCredentialFromConsole":"true","eventID":"11111111-1111-1111-1111-111111111111"})");
+  ASSERT_THAT(record, IsOk());
+  EventView v = ViewOf(*record);
+  EXPECT_EQ(v.event_category, "Data");
+  EXPECT_EQ(v.session_credential_from_console, true);
+  EXPECT_EQ(v.user_identity_arn, "arn:aws:iam::111122223333:user/alice");
+  TrailSelectors console =
+      Advanced(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},)"
+               R"({"Field":"resources.type","Equals":["AWS::S3::Object"]},)"
+               R"({"Field":"sessionCredentialFromConsole","Equals":["true"]},)"
+               R"({"Field":"eventType","Equals":["AwsApiCall"]}]}])");
+  EXPECT_TRUE(console.Selects(v));
+  record->session_credential_from_console = "false";
+  EXPECT_FALSE(console.Selects(ViewOf(*record)));
+  EXPECT_FALSE(TrailSelectors().Selects(ViewOf(*record))) << "default: management only";
+}
+
 TEST(SelectorValidationTest, BasicErrorsNameTheField) {
   struct Case {
     std::string json, message_part;
