@@ -328,9 +328,14 @@ Status BucketRegistry::PutRemote(const Remote& remote, const PutObjectRequest& r
   const RetryPolicy& retry = options_.retry;
   std::chrono::milliseconds backoff = retry.initial_backoff;
   Status last = Status::Ok();
+  int redirects = 0;
   for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
     internal::S3Attempt result = remote.client->PutObject(request, retry.timeout);
     if (result.status.ok() || !result.retryable) return result.status;
+    if (result.region_changed && ++redirects <= 2) {
+      --attempt;  // signed for the wrong region: not a failure of the service
+      continue;
+    }
     last = result.status;
     if (attempt == retry.max_attempts) break;
     if (retry.sleep) {

@@ -58,6 +58,11 @@ class FakeS3 {
 
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
   void FailNext(int n) { fail_next_ = n; }
+  // Answers 400 AuthorizationHeaderMalformed naming `region` to requests signed for another.
+  void RequireRegion(std::string region) {
+    std::lock_guard lock(mu_);
+    required_region_ = std::move(region);
+  }
   void AnswerAlways(int status, std::string code) {
     std::lock_guard lock(mu_);
     always_status_ = status;
@@ -137,6 +142,13 @@ class FakeS3 {
     options.max_skew = std::chrono::minutes(60 * 24 * 365 * 100);  // the client's clock is fake
     auto caller = auth::VerifyRequest(view, credentials_, SysMillis{}, options);
     if (!caller.ok()) return Respond(c, 403, "SignatureDoesNotMatch");
+    {
+      std::lock_guard lock(mu_);
+      if (!required_region_.empty() && caller->region != required_region_) {
+        return Respond(c, 400, "AuthorizationHeaderMalformed",
+                       "<Region>" + required_region_ + "</Region>");
+      }
+    }
     if (fail_next_ > 0) {
       --fail_next_;
       return Respond(c, 503, "SlowDown");
@@ -160,11 +172,11 @@ class FakeS3 {
     Respond(c, 200, "");
   }
 
-  static void Respond(int c, int status, const std::string& code) {
+  static void Respond(int c, int status, const std::string& code, const std::string& extra = "") {
     std::string body;
     if (!code.empty()) {
       body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
-             "</Code><Message>m</Message></Error>";
+             "</Code><Message>m</Message>" + extra + "</Error>";
     }
     std::string out = "HTTP/1.1 " + std::to_string(status) +
                       " X\r\nContent-Length: " + std::to_string(body.size()) +
@@ -182,6 +194,7 @@ class FakeS3 {
   std::mutex mu_;
   int always_status_ = 0;
   std::string always_code_;
+  std::string required_region_;
   std::vector<Received> received_;
 };
 
@@ -249,6 +262,19 @@ TEST_F(RemoteTest, ChecksumIsTheBase64BigEndianCrc32) {
   ASSERT_THAT(reg->PutObject(Put("k", "hello world\n")), IsOk());
   ASSERT_EQ(s3.received().size(), 1u);
   EXPECT_EQ(s3.received()[0].crc32, "rwg7LQ==");  // protocols.md §5.4
+}
+
+TEST_F(RemoteTest, FollowsTheBucketsRegion) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());  // configured for eu-west-1
+  s3.RequireRegion("ap-southeast-2");
+  ASSERT_THAT(reg->PutObject(Put("k", "b")), IsOk());
+  EXPECT_EQ(s3.attempts(), 2);
+  ASSERT_EQ(s3.received().size(), 1u);
+  EXPECT_EQ(s3.received()[0].region, "ap-southeast-2");
+  EXPECT_TRUE(sleeps_.empty());
+  ASSERT_THAT(reg->PutObject(Put("k2", "b")), IsOk());  // remembered: no second redirect
+  EXPECT_EQ(s3.attempts(), 3);
 }
 
 TEST_F(RemoteTest, RetriesWithExponentialBackoff) {

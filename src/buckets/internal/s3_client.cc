@@ -15,6 +15,35 @@
 namespace ot::buckets::internal {
 namespace {
 
+// Keeps the value of an x-amz-bucket-region response header.
+size_t CollectRegionHeader(char* data, size_t size, size_t n, void* user) {
+  std::string_view line(data, size * n);
+  constexpr std::string_view kName = "x-amz-bucket-region:";
+  if (line.size() > kName.size()) {
+    std::string name(line.substr(0, kName.size()));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == kName) {
+      std::string_view v = line.substr(kName.size());
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) {
+        v.remove_suffix(1);
+      }
+      *static_cast<std::string*>(user) = std::string(v.substr(0, 64));
+    }
+  }
+  return size * n;
+}
+
+std::string XmlElement(std::string_view body, std::string_view name) {
+  std::string open = "<" + std::string(name) + ">";
+  size_t start = body.find(open);
+  if (start == std::string_view::npos) return "";
+  start += open.size();
+  size_t end = body.find("</" + std::string(name) + ">", start);
+  if (end == std::string_view::npos || end - start > 128) return "";
+  return std::string(body.substr(start, end - start));
+}
+
 size_t CollectBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
   if (out->size() < (64u << 10)) out->append(data, size * n);
@@ -40,17 +69,15 @@ Error ErrorForS3Code(std::string_view code, int http_status) {
 
 }  // namespace
 
-std::string S3ErrorCode(std::string_view body) {
-  size_t start = body.find("<Code>");
-  if (start == std::string_view::npos) return "";
-  start += 6;
-  size_t end = body.find("</Code>", start);
-  if (end == std::string_view::npos || end - start > 128) return "";
-  return std::string(body.substr(start, end - start));
+std::string S3ErrorCode(std::string_view body) { return XmlElement(body, "Code"); }
+
+std::string S3Client::Region() const {
+  std::lock_guard lock(mu_);
+  return region_;
 }
 
 S3Client::S3Client(RemoteBucketConfig config, Clock& clock)
-    : config_(std::move(config)), clock_(clock) {
+    : config_(std::move(config)), clock_(clock), region_(config_.region) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   size_t sep = config_.endpoint.find("://");
@@ -85,9 +112,10 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   view.raw_path = path;
   for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
   view.body = request.body;
+  std::string region = Region();
   auth::SignedHeaders signature =
       auth::SignRequest(view, config_.access_key_id, config_.secret_access_key,
-                        config_.session_token, config_.region, "s3", clock_.Now());
+                        config_.session_token, region, "s3", clock_.Now());
 
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return {Status(Error::kInternal, "curl_easy_init failed"), true, 0};
@@ -105,6 +133,7 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   list = curl_slist_append(list, "Accept:");
 
   std::string response;
+  std::string bucket_region;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
@@ -113,6 +142,8 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectRegionHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &bucket_region);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -137,6 +168,17 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   if (status >= 200 && status < 300) return {Status::Ok(), false, status};
   std::string code = S3ErrorCode(response);
   if (code.empty()) code = "HTTP " + std::to_string(status);
+  if (status == 301 || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed") {
+    std::string right = bucket_region.empty() ? XmlElement(response, "Region") : bucket_region;
+    if (!right.empty() && right != region) {
+      std::lock_guard lock(mu_);
+      region_ = right;
+      S3Attempt moved{Status(Error::kValidation, code + ": the bucket is in " + right), true,
+                      status};
+      moved.region_changed = true;
+      return moved;
+    }
+  }
   bool retryable = status >= 500 || status == 429 || code == "SlowDown" ||
                    code == "RequestTimeout" || code == "InternalError";
   return {Status(ErrorForS3Code(code, status),

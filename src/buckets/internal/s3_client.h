@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include "buckets/bucket_registry.h"
@@ -14,6 +15,9 @@ struct S3Attempt {
   Status status;
   bool retryable = false;  // transport failure or 5xx: worth another try
   int http_status = 0;     // 0 when no response arrived
+  // The bucket lives in another region (301 PermanentRedirect / 400 AuthorizationHeaderMalformed
+  // naming it): the client now signs for that region; try again at once.
+  bool region_changed = false;
 };
 
 // A minimal S3 client over libcurl: signed PutObject, one attempt per call (the registry
@@ -25,8 +29,13 @@ class S3Client {
   S3Attempt PutObject(const PutObjectRequest& request, std::chrono::milliseconds timeout) const;
 
  private:
+  std::string Region() const;
+
   RemoteBucketConfig config_;
   Clock& clock_;
+  mutable std::mutex mu_;
+  mutable std::string
+      region_;          // guarded by mu_: where the bucket answered from, initially config_'s
   std::string scheme_;  // "http" / "https"
   std::string host_;    // host[:port] of the endpoint
 };
