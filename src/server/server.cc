@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "api/handlers/operation.h"
-#include "common/log.h"
 #include "buckets/bucket_registry.h"
+#include "common/log.h"
 #include "server/buckets_setup.h"
 #include "server/data_dir.h"
 #include "server/dispatcher.h"
@@ -80,9 +80,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   OT_ASSIGN_OR_RETURN(auto listen, SplitListen(config.listen));
   OT_RETURN_IF_ERROR(env.fs.CreateDirs(config.data_dir));
   OT_ASSIGN_OR_RETURN(impl->metadata, store::MetadataDb::Open(config.data_dir + "/metadata.db"));
-  OT_ASSIGN_OR_RETURN(impl->state,
-                      OpenDataDir({config.data_dir, config.region, config.account_id},
-                                  *impl->metadata, env));
+  OT_ASSIGN_OR_RETURN(impl->state, OpenDataDir({config.data_dir, config.region, config.account_id},
+                                               *impl->metadata, env));
   impl->credentials.Put(impl->state.admin);
   impl->authorizer = auth::NewAccountAdminAuthorizer(impl->state.account_id);
 
@@ -112,17 +111,16 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   };
   OT_ASSIGN_OR_RETURN(impl->trails, trail::TrailRegistry::Open(*impl->metadata, trail_options));
 
-  impl->services = std::make_unique<api::handlers::Services>(api::handlers::Services{
-      *impl->store, env, impl->state.account_id, impl->state.home_region});
+  impl->services = std::make_unique<api::handlers::Services>(
+      api::handlers::Services{*impl->store, env, impl->state.account_id, impl->state.home_region});
   impl->services->trails = impl->trails.get();
   impl->services->buckets = impl->buckets.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
   dispatch_options.home_region = impl->state.home_region;
   dispatch_options.access_log = config.access_log;
-  impl->dispatcher = std::make_unique<Dispatcher>(dispatch_options, *impl->services,
-                                                  impl->credentials, *impl->authorizer,
-                                                  impl->metrics);
+  impl->dispatcher = std::make_unique<Dispatcher>(
+      dispatch_options, *impl->services, impl->credentials, *impl->authorizer, impl->metrics);
   HttpServerOptions http_options;
   http_options.threads = config.threads;
   http_options.max_body_bytes = config.max_body_bytes;
