@@ -57,20 +57,27 @@ int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--endpoint") a.endpoint = v;
-    else if (k == "--jsonl") a.jsonl = v;
-    else if (k == "--region") a.region = v;
-    else if (k == "--copies") a.copies = std::stoi(v);
-    else if (k == "--threads") a.threads = std::stoi(v);
-    else if (k == "--batch") a.batch = std::stoul(v);
+    if (k == "--endpoint")
+      a.endpoint = v;
+    else if (k == "--jsonl")
+      a.jsonl = v;
+    else if (k == "--region")
+      a.region = v;
+    else if (k == "--copies")
+      a.copies = std::stoi(v);
+    else if (k == "--threads")
+      a.threads = std::stoi(v);
+    else if (k == "--batch")
+      a.batch = std::stoul(v);
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
     }
   }
   if (a.jsonl.empty()) {
-    std::fprintf(stderr, "usage: ot_load --jsonl FILE [--endpoint URL] [--copies K] "
-                         "[--threads T] [--batch N] [--region R]\n");
+    std::fprintf(stderr,
+                 "usage: ot_load --jsonl FILE [--endpoint URL] [--copies K] "
+                 "[--threads T] [--batch N] [--region R]\n");
     return 2;
   }
   ot::cli::ClientOptions client{a.endpoint, a.region, ""};
@@ -111,9 +118,9 @@ int main(int argc, char** argv) {
         auto r = ot::cli::SendJson(http, *endpoint, *creds, *region, call, ot::RealClock());
         if (!r.ok() || r->status != 200) {
           ++failures;
-          std::fprintf(stderr, "batch %zu failed: %s\n", b,
-                       r.ok() ? ot::cli::DescribeJsonError(*r).c_str()
-                              : r.status().message().c_str());
+          std::fprintf(
+              stderr, "batch %zu failed: %s\n", b,
+              r.ok() ? ot::cli::DescribeJsonError(*r).c_str() : r.status().message().c_str());
           continue;
         }
         events += last - first;
@@ -123,10 +130,11 @@ int main(int argc, char** argv) {
   }
   for (auto& w : workers) w.join();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("sent %zu events (%.1f MB JSON) in %.2f s: %.0f events/s, %.1f MB/s, %zu failed "
-              "batches\n",
-              events.load(), static_cast<double>(bytes.load()) / 1e6, secs,
-              static_cast<double>(events.load()) / secs,
-              static_cast<double>(bytes.load()) / 1e6 / secs, failures.load());
+  std::printf(
+      "sent %zu events (%.1f MB JSON) in %.2f s: %.0f events/s, %.1f MB/s, %zu failed "
+      "batches\n",
+      events.load(), static_cast<double>(bytes.load()) / 1e6, secs,
+      static_cast<double>(events.load()) / secs, static_cast<double>(bytes.load()) / 1e6 / secs,
+      failures.load());
   return failures.load() == 0 ? 0 : 1;
 }

@@ -45,7 +45,7 @@ class HttpClient {
 
 // Signs (SigV4) and sends one JSON 1.1 call: POST / with X-Amz-Target.
 struct JsonCall {
-  std::string target;            // e.g. "OpenTrail_20261101.IngestEvents"
+  std::string target;  // e.g. "OpenTrail_20261101.IngestEvents"
   std::string service = "cloudtrail";
   std::string body;
   std::string content_encoding;  // "gzip" or empty

@@ -36,8 +36,8 @@ Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes) {
   while (true) {
     if (produced == out.size()) {
       if (out.size() > max_bytes) {
-        status = Status(Error::kRequestTooLarge, "decompressed body exceeds " +
-                                                     std::to_string(max_bytes) + " bytes");
+        status = Status(Error::kRequestTooLarge,
+                        "decompressed body exceeds " + std::to_string(max_bytes) + " bytes");
         break;
       }
       out.resize(std::min(out.size() * 2, max_bytes + 1));

@@ -80,9 +80,9 @@ class [[nodiscard]] Result {
 #define OT_CONCAT_INNER(a, b) a##b
 #define OT_CONCAT(a, b) OT_CONCAT_INNER(a, b)
 
-#define OT_RETURN_IF_ERROR(expr)           \
-  do {                                     \
-    ::ot::Status ot_status_ = (expr);      \
+#define OT_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::ot::Status ot_status_ = (expr);        \
     if (!ot_status_.ok()) return ot_status_; \
   } while (0)
 

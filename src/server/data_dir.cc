@@ -49,8 +49,9 @@ Result<DataDirState> OpenDataDir(const DataDirOptions& options, store::MetadataD
   OT_ASSIGN_OR_RETURN(auto stored_account, db.GetSetting("account_id"));
   if (!stored_account) {
     std::string account = options.account_id;
-    if (account.empty()) account = RandomString(env.random, 1, "123456789") +
-                                   RandomString(env.random, 11, "0123456789");
+    if (account.empty())
+      account =
+          RandomString(env.random, 1, "123456789") + RandomString(env.random, 11, "0123456789");
     std::string token_key(32, '\0');
     env.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(token_key.data()), 32));
     OT_RETURN_IF_ERROR(db.PutSettingsIfAbsent({
@@ -100,8 +101,8 @@ Result<DataDirState> OpenDataDir(const DataDirOptions& options, store::MetadataD
     state.admin.access_key_id = row.access_key_id;
     state.admin.secret_access_key = row.secret_access_key;
     auth::Principal& p = state.admin.principal;
-    p.type = row.principal_type == "Root" ? auth::PrincipalType::kRoot
-                                          : auth::PrincipalType::kIAMUser;
+    p.type =
+        row.principal_type == "Root" ? auth::PrincipalType::kRoot : auth::PrincipalType::kIAMUser;
     p.account_id = state.account_id;
     p.principal_id = row.principal_id;
     p.arn = row.arn;

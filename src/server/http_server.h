@@ -39,8 +39,8 @@ class RequestHandler {
 struct HttpServerOptions {
   uint64_t max_body_bytes = 16ull << 20;  // larger bodies get 413 and the connection closes
   uint32_t max_header_bytes = 64 << 10;
-  std::chrono::seconds read_timeout{30};   // for one whole request
-  std::chrono::seconds idle_timeout{75};   // keep-alive wait for the next request
+  std::chrono::seconds read_timeout{30};  // for one whole request
+  std::chrono::seconds idle_timeout{75};  // keep-alive wait for the next request
   int threads = 2;
 };
 

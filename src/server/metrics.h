@@ -16,9 +16,8 @@ namespace ot::server {
 // Request counters and latency histograms, rendered in Prometheus text format. Thread-safe.
 class Metrics {
  public:
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,  0.1,    0.25,  0.5,
-                                                      1,      2.5,   5,      10};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   void ObserveRequest(std::string_view operation, int status, double seconds);
   void AddEventsIngested(uint64_t n) { events_ingested_ += n; }

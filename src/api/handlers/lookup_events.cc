@@ -121,9 +121,9 @@ Result<Outcome> LookupEvents(const Services& services, const CallContext& ctx, J
   if (end) query.end_time = SysMillis(std::chrono::milliseconds(*end));
   SysMillis effective_end = query.end_time.value_or(ctx.now);
   if (query.start_time && *query.start_time > effective_end) {
-    return Status(Error::kInvalidTimeRange,
-                  "StartTime " + FormatIso8601(*query.start_time) + " is after EndTime " +
-                      FormatIso8601(effective_end) + ".");
+    return Status(Error::kInvalidTimeRange, "StartTime " + FormatIso8601(*query.start_time) +
+                                                " is after EndTime " +
+                                                FormatIso8601(effective_end) + ".");
   }
 
   OT_ASSIGN_OR_RETURN(auto token, in.OptString("NextToken"));

@@ -40,9 +40,9 @@ struct CallContext {
 
 // What a handler produced: the reply body and what the call's own record should say.
 struct Outcome {
-  std::string body;                     // JSON 1.1 body, or the inner XML of a Query result
-  std::string request_parameters;       // the record's requestParameters; empty → from input
-  std::string response_elements;        // the record's responseElements; empty → null
+  std::string body;                // JSON 1.1 body, or the inner XML of a Query result
+  std::string request_parameters;  // the record's requestParameters; empty → from input
+  std::string response_elements;   // the record's responseElements; empty → null
   std::vector<events::Resource> resources;
   std::vector<store::NewEvent> events;  // external events appended with the call's own record
   // Runs after the append with its result (own record last); may rewrite `body`.
@@ -57,8 +57,8 @@ struct JsonOperation {
   bool read_only;
   // Handlers get either the parsed input or, for bulk bodies, the raw bytes.
   Result<Outcome> (*handle)(const Services&, const CallContext&, JsonValue input) = nullptr;
-  Result<Outcome> (*handle_raw)(const Services&, const CallContext&, std::string_view body) =
-      nullptr;
+  Result<Outcome> (*handle_raw)(const Services&, const CallContext&,
+                                std::string_view body) = nullptr;
 };
 
 // An AWS Query operation (STS).

@@ -77,9 +77,8 @@ Result<std::unique_ptr<JsonDocument>> JsonDocument::Parse(std::string_view text)
   if (first == std::string_view::npos) text = "{}";
   auto r = doc->impl_->parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true);
   if (r.error() != simdjson::SUCCESS) {
-    return Status(Error::kSerialization,
-                  std::string("Malformed JSON in the request body: ") +
-                      simdjson::error_message(r.error()));
+    return Status(Error::kSerialization, std::string("Malformed JSON in the request body: ") +
+                                             simdjson::error_message(r.error()));
   }
   doc->impl_->root = r.value_unsafe();
   return doc;
@@ -93,14 +92,20 @@ JsonValue JsonDocument::root() const {
 
 JsonValue::Type JsonValue::type() const {
   switch (E(storage_).type()) {
-    case element_type::OBJECT: return Type::kObject;
-    case element_type::ARRAY: return Type::kArray;
-    case element_type::STRING: return Type::kString;
+    case element_type::OBJECT:
+      return Type::kObject;
+    case element_type::ARRAY:
+      return Type::kArray;
+    case element_type::STRING:
+      return Type::kString;
     case element_type::INT64:
     case element_type::UINT64:
-    case element_type::DOUBLE: return Type::kNumber;
-    case element_type::BOOL: return Type::kBool;
-    case element_type::NULL_VALUE: return Type::kNull;
+    case element_type::DOUBLE:
+      return Type::kNumber;
+    case element_type::BOOL:
+      return Type::kBool;
+    case element_type::NULL_VALUE:
+      return Type::kNull;
   }
   return Type::kNull;
 }
@@ -183,12 +188,18 @@ std::string LowerCamelJson(JsonValue value) {
 
 std::string_view JsonTypeName(JsonValue::Type type) {
   switch (type) {
-    case JsonValue::Type::kNull: return "null";
-    case JsonValue::Type::kBool: return "boolean";
-    case JsonValue::Type::kNumber: return "number";
-    case JsonValue::Type::kString: return "string";
-    case JsonValue::Type::kArray: return "list";
-    case JsonValue::Type::kObject: return "structure";
+    case JsonValue::Type::kNull:
+      return "null";
+    case JsonValue::Type::kBool:
+      return "boolean";
+    case JsonValue::Type::kNumber:
+      return "number";
+    case JsonValue::Type::kString:
+      return "string";
+    case JsonValue::Type::kArray:
+      return "list";
+    case JsonValue::Type::kObject:
+      return "structure";
   }
   return "value";
 }
@@ -197,8 +208,7 @@ std::string Members::PathOf(std::string_view name) const {
   return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
 }
 
-Result<std::optional<JsonValue>> Members::Typed(std::string_view name,
-                                                JsonValue::Type want) const {
+Result<std::optional<JsonValue>> Members::Typed(std::string_view name, JsonValue::Type want) const {
   std::optional<JsonValue> v = object_.Get(name);
   if (!v || v->is_null()) return std::optional<JsonValue>();
   if (v->type() != want) {
@@ -218,9 +228,9 @@ Result<std::optional<std::string>> Members::OptString(std::string_view name) con
 Result<std::string> Members::ReqString(std::string_view name) const {
   OT_ASSIGN_OR_RETURN(auto v, OptString(name));
   if (!v) {
-    return Status(Error::kValidation, "1 validation error detected: Value null at '" +
-                                          PathOf(name) +
-                                          "' failed to satisfy constraint: Member must not be null");
+    return Status(Error::kValidation,
+                  "1 validation error detected: Value null at '" + PathOf(name) +
+                      "' failed to satisfy constraint: Member must not be null");
   }
   return std::move(*v);
 }
@@ -248,7 +258,8 @@ Result<std::optional<int64_t>> Members::OptTimestampMillis(std::string_view name
   if (v->type() == JsonValue::Type::kNumber) {
     double secs = v->AsDouble();
     if (!std::isfinite(secs) || std::fabs(secs) > 1e13) {
-      return Status(Error::kSerialization, "Timestamp out of range for member '" + PathOf(name) + "'");
+      return Status(Error::kSerialization,
+                    "Timestamp out of range for member '" + PathOf(name) + "'");
     }
     return std::optional<int64_t>(static_cast<int64_t>(std::llround(secs * 1000.0)));
   }

@@ -24,15 +24,15 @@ class JsonValue {
   bool is_string() const { return type() == Type::kString; }
   bool is_null() const { return type() == Type::kNull; }
 
-  std::optional<JsonValue> Get(std::string_view member) const;  // objects only
-  std::vector<JsonValue> Items() const;                          // arrays only
+  std::optional<JsonValue> Get(std::string_view member) const;          // objects only
+  std::vector<JsonValue> Items() const;                                 // arrays only
   std::vector<std::pair<std::string_view, JsonValue>> Members() const;  // objects only
 
-  std::string_view AsString() const;      // strings only
-  bool AsBool() const;                    // booleans only
-  double AsDouble() const;                // numbers only
-  std::optional<int64_t> AsInt() const;   // integral numbers only
-  std::string Minified() const;           // compact JSON text of this value
+  std::string_view AsString() const;     // strings only
+  bool AsBool() const;                   // booleans only
+  double AsDouble() const;               // numbers only
+  std::optional<int64_t> AsInt() const;  // integral numbers only
+  std::string Minified() const;          // compact JSON text of this value
 
  private:
   friend class JsonDocument;
