@@ -12,6 +12,7 @@
 #include "server/metrics.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
+#include "trail/delivery.h"
 #include "trail/registry.h"
 
 namespace ot::server {
@@ -56,12 +57,15 @@ struct Server::Impl {
   std::unique_ptr<MetadataBucketStore> bucket_store;
   std::unique_ptr<buckets::BucketRegistry> buckets;
   std::unique_ptr<trail::TrailRegistry> trails;
+  std::unique_ptr<trail::Delivery> delivery;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
 
   Impl(const ServerConfig& c, Env& e) : config(c), env(e) {}
   ~Impl() {
-    // Stop the writer (running the last callbacks) while the io_context still exists.
+    // Stop delivery first (it reads the store and writes buckets), then the writer (running the
+    // last callbacks) while the io_context still exists.
+    delivery.reset();
     services.reset();
     buckets.reset();
     store.reset();
@@ -113,8 +117,24 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
 
   impl->services = std::make_unique<api::handlers::Services>(
       api::handlers::Services{*impl->store, env, impl->state.account_id, impl->state.home_region});
+  trail::DeliveryOptions delivery_options;
+  OT_ASSIGN_OR_RETURN(delivery_options.interval, trail::ParseDuration(config.delivery_interval));
+  impl->delivery = std::make_unique<trail::Delivery>(
+      *impl->store, *impl->metadata, *impl->trails,
+      [bucket_registry](std::string_view bucket, std::string_view key, std::string_view body) {
+        buckets::PutObjectRequest put;
+        put.bucket = bucket;
+        put.key = key;
+        put.body = body;
+        put.content_type = "application/x-gzip";
+        return bucket_registry->PutObject(put);
+      },
+      env, delivery_options);
+  impl->delivery->Start();
+
   impl->services->trails = impl->trails.get();
   impl->services->buckets = impl->buckets.get();
+  impl->services->delivery = impl->delivery.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
   dispatch_options.home_region = impl->state.home_region;

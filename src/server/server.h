@@ -20,6 +20,7 @@ struct ServerConfig {
   bool access_log = true;
   // Remote buckets (JSON array, see ParseBucketsConfig in server/buckets_setup.h); empty = none.
   std::string buckets_config;
+  std::string delivery_interval = "5m";  // how often trails' log files are written ("2s", "5m")
   // Written once listening: the bound port, for scripts and tests that use port 0.
   std::string port_file;
 };

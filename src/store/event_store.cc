@@ -279,6 +279,7 @@ void EventStoreImpl::ProcessGroup(std::vector<Request>& group) {
     }
     AppendResult res;
     res.was_duplicate.resize(r.batch.size());
+    res.sequences.resize(r.batch.size());
     for (size_t i = 0; i < r.batch.size() && status.ok(); ++i) {
       const NewEvent& e = r.batch[i];
       uint64_t hash = HistoryIndex::IdHash(e.attrs.event_id);
@@ -295,6 +296,7 @@ void EventStoreImpl::ProcessGroup(std::vector<Request>& group) {
         break;
       }
       written_.push_back({&e, seq, *offset});
+      res.sequences[i] = seq;
       ++res.appended;
     }
     results.emplace_back(std::move(res));

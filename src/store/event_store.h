@@ -33,6 +33,7 @@ struct AppendResult {
   size_t appended = 0;    // new events written
   size_t duplicates = 0;  // events whose eventID was already stored (or repeated in the batch)
   std::vector<bool> was_duplicate;  // per input event, in order
+  std::vector<uint64_t> sequences;  // per input event: its journal sequence, 0 for a duplicate
 };
 
 enum class LookupKey {

@@ -378,6 +378,13 @@ std::vector<LoggingTrail> TrailRegistry::LoggingTrails() const {
   return out;
 }
 
+std::vector<LoggingTrail> TrailRegistry::AllTrails() const {
+  std::lock_guard lock(mu_);
+  std::vector<LoggingTrail> out;
+  for (const auto& [arn, e] : trails_) out.push_back(LoggingTrail{e.trail, e.selectors});
+  return out;
+}
+
 Status TrailRegistry::UpdateStatus(std::string_view arn,
                                    const std::function<void(TrailStatus&)>& change) {
   std::lock_guard lock(mu_);

@@ -84,6 +84,8 @@ class TrailRegistry {
 
   // For delivery: a snapshot of every trail with IsLogging, with compiled selectors.
   std::vector<LoggingTrail> LoggingTrails() const;
+  // For delivery: every trail, logging or not (a stopped trail may still owe deliveries).
+  std::vector<LoggingTrail> AllTrails() const;
   // For delivery: changes the status fields of the trail `arn` (LatestDeliveryTime, …) and
   // persists them. kTrailNotFound when the trail is gone.
   Status UpdateStatus(std::string_view arn, const std::function<void(TrailStatus&)>& change);

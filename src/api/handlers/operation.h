@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "events/record.h"
 #include "store/event_store.h"
+#include "trail/delivery.h"
 
 namespace ot::trail {
 class TrailRegistry;
@@ -29,6 +30,7 @@ struct Services {
   size_t max_ingest_records = 100000;          // per IngestEvents call
   trail::TrailRegistry* trails = nullptr;      // the account's trails (trail API, delivery)
   buckets::BucketRegistry* buckets = nullptr;  // local and remote buckets (S3 API, delivery)
+  trail::Delivery* delivery = nullptr;         // log-file delivery (Start/StopLogging tell it)
 };
 
 // One authenticated call.

@@ -3,6 +3,7 @@
 #include "api/handlers/operation.h"
 #include "api/handlers/trail_util.h"
 #include "common/json_writer.h"
+#include "common/log.h"
 #include "common/time.h"
 
 namespace ot::api::handlers {
@@ -50,6 +51,14 @@ Result<Outcome> StartLogging(const Services& services, const CallContext& ctx, J
   Outcome out;
   out.body = "{}";
   out.resources = internal::TrailResource(t);
+  if (services.delivery != nullptr) {
+    // The trail delivers from this call's own record on (it is the last event of the append).
+    out.finish = [delivery = services.delivery, arn = t.arn](const store::AppendResult& r,
+                                                             std::string*) {
+      Status s = delivery->LoggingStarted(arn, r.sequences.back());
+      if (!s.ok()) Log(LogLevel::kError, "recording StartLogging for delivery: " + s.ToString());
+    };
+  }
   return out;
 }
 
@@ -61,6 +70,14 @@ Result<Outcome> StopLogging(const Services& services, const CallContext& ctx, Js
   Outcome out;
   out.body = "{}";
   out.resources = internal::TrailResource(t);
+  if (services.delivery != nullptr) {
+    // Events up to and including this call's own record are still delivered.
+    out.finish = [delivery = services.delivery, arn = t.arn](const store::AppendResult& r,
+                                                             std::string*) {
+      Status s = delivery->LoggingStopped(arn, r.sequences.back());
+      if (!s.ok()) Log(LogLevel::kError, "recording StopLogging for delivery: " + s.ToString());
+    };
+  }
   return out;
 }
 

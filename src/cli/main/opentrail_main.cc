@@ -68,6 +68,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Largest request body")
       ->capture_default_str();
   serve_cmd->add_option("--port-file", serve.port_file, "Write the bound port to this file");
+  serve_cmd
+      ->add_option("--delivery-interval", serve.delivery_interval,
+                   "How often trails deliver log files (e.g. 2s, 5m)")
+      ->capture_default_str();
   serve_cmd->add_option("--buckets-config", serve.buckets_config,
                         "JSON file registering remote S3 buckets (endpoint, region, keys)");
   bool no_access_log = false;
