@@ -241,8 +241,8 @@ Result<size_t> Delivery::WriteBatch(const Trail& trail, const TrailSelectors& se
   if (!reader) reader = store_.NewTailReader();
   uint64_t at = from;
   while (at < to) {
-    OT_ASSIGN_OR_RETURN(
-        auto batch, reader->ReadAfter(at, std::min<uint64_t>(to - at, 5000), size_t{64} << 20));
+    OT_ASSIGN_OR_RETURN(auto batch,
+                        reader->ReadAfter(at, std::min<uint64_t>(to - at, 5000), size_t{64} << 20));
     if (batch.empty()) break;
     for (store::EventStore::TailEvent& e : batch) {
       if (e.sequence > to) break;
