@@ -71,11 +71,11 @@ class RecordReader {
       case Field::kErrorMessage:
         return ReadString(key, value, &r_.error_message.emplace());
       case Field::kRequestParameters:
-        return ReadObject(key, value, /*allow_null=*/true, &r_.request_parameters);
+        return ReadFreeForm(key, value, &r_.request_parameters);
       case Field::kResponseElements:
-        return ReadObject(key, value, /*allow_null=*/true, &r_.response_elements);
+        return ReadFreeForm(key, value, &r_.response_elements);
       case Field::kAdditionalEventData:
-        return ReadObject(key, value, /*allow_null=*/false, &r_.additional_event_data);
+        return ReadFreeForm(key, value, &r_.additional_event_data);
       case Field::kRequestId:
         return ReadString(key, value, &r_.request_id.emplace());
       case Field::kEventId:
@@ -99,19 +99,19 @@ class RecordReader {
       case Field::kVpcEndpointAccountId:
         return ReadString(key, value, &r_.vpc_endpoint_account_id.emplace());
       case Field::kServiceEventDetails:
-        return ReadObject(key, value, /*allow_null=*/false, &r_.service_event_details);
+        return ReadFreeForm(key, value, &r_.service_event_details);
       case Field::kEventCategory:
         return ReadString(key, value, &r_.event_category.emplace());
       case Field::kAddendum:
-        return ReadObject(key, value, /*allow_null=*/false, &r_.addendum);
+        return ReadObject(key, value, /*allow_null=*/true, &r_.addendum);
       case Field::kSessionCredentialFromConsole:
         return ReadStringOrBool(key, value, &r_.session_credential_from_console);
       case Field::kEdgeDeviceDetails:
-        return ReadObject(key, value, /*allow_null=*/false, &r_.edge_device_details);
+        return ReadObject(key, value, /*allow_null=*/true, &r_.edge_device_details);
       case Field::kTlsDetails:
-        return ReadObject(key, value, /*allow_null=*/false, &r_.tls_details);
+        return ReadObject(key, value, /*allow_null=*/true, &r_.tls_details);
       case Field::kEventContext:
-        return ReadObject(key, value, /*allow_null=*/false, &r_.event_context);
+        return ReadObject(key, value, /*allow_null=*/true, &r_.event_context);
       case Field::kInsightDetails:
         return ReadObject(key, value, /*allow_null=*/false, &r_.insight_details);
     }
@@ -195,6 +195,13 @@ class RecordReader {
     if (type != od::json_type::object && !(allow_null && type == od::json_type::null)) {
       return WrongType(path, allow_null ? "an object or null" : "an object", value);
     }
+    return ReadAny(path, value, out);
+  }
+
+  // Service-defined payloads (requestParameters, responseElements, additionalEventData,
+  // serviceEventDetails): CloudTrail documents objects, but logs written by AWS over the years are
+  // not all that tidy, and these members are opaque to us — any JSON value is kept as it is.
+  static Status ReadFreeForm(std::string_view path, od::value& value, RawJson* out) {
     return ReadAny(path, value, out);
   }
 
