@@ -75,7 +75,7 @@ class Parser {
       if (!Eat(':')) return Fail("expected ':'");
       JsonNode value;
       OT_RETURN_IF_ERROR(Parse(&value, depth + 1));
-      out->members.emplace_back(std::move(key), std::move(value));
+      out->members.push_back({std::move(key), std::move(value)});
     } while (Eat(','));
     return Eat('}') ? Status::Ok() : Fail("expected '}'");
   }

@@ -19,10 +19,18 @@ struct JsonNode {
   double number = 0;
   std::string text;  // strings (unescaped)
   std::vector<JsonNode> items;
-  std::vector<std::pair<std::string, JsonNode>> members;
+  // (name, value) in document order; a struct rather than std::pair, which may not be
+  // instantiated with the still-incomplete JsonNode (clang with libstdc++ rejects it).
+  struct Member;
+  std::vector<Member> members;
 
   // The member `name` of an object, or nullptr (also for non-objects).
   const JsonNode* Get(std::string_view name) const;
+};
+
+struct JsonNode::Member {
+  std::string first;
+  JsonNode second;
 };
 
 // "a string", "an array", ... for messages.
