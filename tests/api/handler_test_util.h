@@ -1,5 +1,7 @@
 #pragma once
 
+#include "support/temp_dir.h"
+
 // A real EventStore in a temp dir, the Services and CallContext handlers take, and sample
 // records, shared by the handler tests.
 
@@ -24,26 +26,7 @@ namespace ot::api::handlers::testing {
 inline constexpr std::string_view kAccountId = "111122223333";
 inline constexpr std::string_view kRegion = "us-east-1";
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ot_api_test_XXXXXX";
-    const char* made = mkdtemp(tmpl);
-    EXPECT_NE(made, nullptr);
-    path_ = made != nullptr ? made : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::ot::testing::TempDir;
 
 struct RecordSpec {
   std::string event_id;

@@ -7,27 +7,11 @@
 #include <string>
 
 #include "buckets/bucket_registry.h"
+#include "support/temp_dir.h"
 
 namespace ot::buckets::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ot_buckets_test_XXXXXX";
-    const char* made = mkdtemp(tmpl);
-    path_ = made != nullptr ? made : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::ot::testing::TempDir;
 
 // A RegistryStore in memory that outlives registries, for persistence tests.
 class MemRegistryStore final : public RegistryStore {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "support/temp_dir.h"
+
 // The whole server in-process on 127.0.0.1 port 0 over a temp data dir, and small HTTP helpers
 // that send real (signed) requests to it. Shared by the server tests.
 
@@ -28,26 +30,7 @@
 
 namespace ot::server::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ot_server_test_XXXXXX";
-    const char* made = mkdtemp(tmpl);
-    EXPECT_NE(made, nullptr);
-    path_ = made != nullptr ? made : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::ot::testing::TempDir;
 
 inline constexpr std::string_view kAccountId = "123456789012";
 inline constexpr std::string_view kLookupTarget =

@@ -10,26 +10,12 @@
 #include "common/env.h"
 #include "store/event_store.h"
 #include "support/matchers.h"
+#include "support/temp_dir.h"
 #include "support/test_env.h"
 
 namespace ot::store::testing {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ot_store_test_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::ot::testing::TempDir;
 
 // Now = 2024-05-01T12:34:56Z (FakeClock's default).
 inline SysMillis At(int64_t minutes_before_now, int64_t extra_ms = 0) {

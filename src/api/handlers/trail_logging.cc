@@ -43,42 +43,41 @@ Result<Outcome> GetTrailStatus(const Services& services, const CallContext& ctx,
   return out;
 }
 
-Result<Outcome> StartLogging(const Services& services, const CallContext& ctx, JsonValue input) {
+namespace {
+
+// StartLogging and StopLogging: change the trail, then tell delivery that its logging interval
+// starts or ends at this call's own record (the last event of the call's append), so that the
+// record itself is delivered either way.
+Result<Outcome> SetLogging(const Services& services, const CallContext& ctx, JsonValue input,
+                           bool start) {
   OT_ASSIGN_OR_RETURN(trail::TrailRegistry * trails, internal::Trails(services));
   Members in(input, "");
   OT_ASSIGN_OR_RETURN(std::string name, in.ReqString("Name"));
-  OT_ASSIGN_OR_RETURN(trail::Trail t, trails->StartLogging(name, ctx.caller.region, ctx.now));
+  OT_ASSIGN_OR_RETURN(trail::Trail t, start
+                                          ? trails->StartLogging(name, ctx.caller.region, ctx.now)
+                                          : trails->StopLogging(name, ctx.caller.region, ctx.now));
   Outcome out;
   out.body = "{}";
   out.resources = internal::TrailResource(t);
   if (services.delivery != nullptr) {
-    // The trail delivers from this call's own record on (it is the last event of the append).
-    out.finish = [delivery = services.delivery, arn = t.arn](const store::AppendResult& r,
-                                                             std::string*) {
-      Status s = delivery->LoggingStarted(arn, r.sequences.back());
-      if (!s.ok()) Log(LogLevel::kError, "recording StartLogging for delivery: " + s.ToString());
+    out.finish = [delivery = services.delivery, arn = t.arn, start](const store::AppendResult& r,
+                                                                    std::string*) {
+      uint64_t own = r.sequences.back();
+      Status s = start ? delivery->LoggingStarted(arn, own) : delivery->LoggingStopped(arn, own);
+      if (!s.ok()) Log(LogLevel::kError, "telling delivery about logging: " + s.ToString());
     };
   }
   return out;
 }
 
+}  // namespace
+
+Result<Outcome> StartLogging(const Services& services, const CallContext& ctx, JsonValue input) {
+  return SetLogging(services, ctx, input, /*start=*/true);
+}
+
 Result<Outcome> StopLogging(const Services& services, const CallContext& ctx, JsonValue input) {
-  OT_ASSIGN_OR_RETURN(trail::TrailRegistry * trails, internal::Trails(services));
-  Members in(input, "");
-  OT_ASSIGN_OR_RETURN(std::string name, in.ReqString("Name"));
-  OT_ASSIGN_OR_RETURN(trail::Trail t, trails->StopLogging(name, ctx.caller.region, ctx.now));
-  Outcome out;
-  out.body = "{}";
-  out.resources = internal::TrailResource(t);
-  if (services.delivery != nullptr) {
-    // Events up to and including this call's own record are still delivered.
-    out.finish = [delivery = services.delivery, arn = t.arn](const store::AppendResult& r,
-                                                             std::string*) {
-      Status s = delivery->LoggingStopped(arn, r.sequences.back());
-      if (!s.ok()) Log(LogLevel::kError, "recording StopLogging for delivery: " + s.ToString());
-    };
-  }
-  return out;
+  return SetLogging(services, ctx, input, /*start=*/false);
 }
 
 }  // namespace ot::api::handlers
