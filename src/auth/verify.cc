@@ -55,17 +55,6 @@ SigningKeyCache& KeyCache() {
   return *cache;
 }
 
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
 // X-Amz-Date must be exactly YYYYMMDDTHHMMSSZ.
 std::optional<SysMillis> ParseAmzDate(std::string_view s) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
@@ -77,23 +66,9 @@ std::optional<SysMillis> ParseAmzDate(std::string_view s) {
 // The HTTP Date header, IMF-fixdate ("Wed, 01 May 2024 12:34:56 GMT"), or the basic ISO form.
 std::optional<SysMillis> ParseHttpDate(std::string_view s) {
   if (auto iso = ParseAmzDate(s)) return iso;
-  if (size_t comma = s.find(", "); comma != s.npos) s.remove_prefix(comma + 2);
-  static constexpr std::array<std::string_view, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int day, year, hour, minute, second;
-  if (s.size() != 24 || !Digits(s, 0, 2, &day) || s[2] != ' ' || s[6] != ' ' ||
-      !Digits(s, 7, 4, &year) || s[11] != ' ' || !Digits(s, 12, 2, &hour) || s[14] != ':' ||
-      !Digits(s, 15, 2, &minute) || s[17] != ':' || !Digits(s, 18, 2, &second) ||
-      s.substr(20) != " GMT") {
-    return std::nullopt;
-  }
-  auto month = std::find(kMonths.begin(), kMonths.end(), s.substr(3, 3));
-  if (month == kMonths.end() || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
-  }
-  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month - kMonths.begin() + 1),
-                               static_cast<unsigned>(day));
-  return SysMillis(std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
+  Result<SysMillis> t = ot::ParseHttpDate(s);
+  if (!t.ok()) return std::nullopt;
+  return *t;
 }
 
 bool IsSigned(const SigV4Authorization& auth, std::string_view name) {

@@ -98,6 +98,28 @@ std::string FormatEpochSeconds(SysMillis t) {
   return buf;
 }
 
+Result<SysMillis> ParseHttpDate(std::string_view text) {
+  std::string_view s = text;
+  if (size_t comma = s.find(", "); comma != s.npos) s.remove_prefix(comma + 2);
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int day, year, hour, minute, second;
+  if (s.size() != 24 || !Digits(s, 0, 2, &day) || s[2] != ' ' || s[6] != ' ' ||
+      !Digits(s, 7, 4, &year) || s[11] != ' ' || !Digits(s, 12, 2, &hour) || s[14] != ':' ||
+      !Digits(s, 15, 2, &minute) || s[17] != ':' || !Digits(s, 18, 2, &second) ||
+      s.substr(20) != " GMT") {
+    return Bad(text);
+  }
+  unsigned month = 0;
+  for (unsigned i = 0; i < 12; ++i) {
+    if (kMonths[i] == s.substr(3, 3)) month = i + 1;
+  }
+  if (month == 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    return Bad(text);
+  int64_t days = DaysFromCivil(year, month, static_cast<unsigned>(day));
+  return SysMillis(std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
+}
+
 Result<SysMillis> ParseIso8601(std::string_view s) {
   int year, month, day, hour, minute, second;
   size_t pos;

@@ -19,6 +19,10 @@ std::string FormatAmzDate(SysMillis t);
 // "YYYYMMDDTHHMMSSZ". Fractions finer than milliseconds are truncated. Fails with kValidation.
 Result<SysMillis> ParseIso8601(std::string_view text);
 
+// Parses an HTTP date in IMF-fixdate form, "Wed, 01 May 2024 12:34:56 GMT" (the weekday is
+// optional and not checked). Fails with kValidation.
+Result<SysMillis> ParseHttpDate(std::string_view text);
+
 // Epoch seconds as AWS JSON protocols write timestamps: an integer when whole, else 3 decimals.
 std::string FormatEpochSeconds(SysMillis t);
 

@@ -58,3 +58,21 @@ TEST(CivilDays, RoundTripsAcrossCenturies) {
 
 }  // namespace
 }  // namespace ot
+
+namespace ot {
+namespace {
+
+TEST(HttpDate, ParsesImfFixdateAndRejectsOtherForms) {
+  auto t = ParseHttpDate("Wed, 01 May 2024 12:34:56 GMT");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->time_since_epoch().count(), 1714566896000);
+  EXPECT_TRUE(ParseHttpDate("01 May 2024 12:34:56 GMT").ok());
+  for (std::string_view bad : {"Wed, 01 Foo 2024 12:34:56 GMT", "Wed, 01 May 2024 12:34:56 UTC",
+                               "2024-05-01T12:34:56Z", "Wed, 32 May 2024 12:34:56 GMT", ""}) {
+    SCOPED_TRACE(bad);
+    EXPECT_FALSE(ParseHttpDate(bad).ok());
+  }
+}
+
+}  // namespace
+}  // namespace ot
