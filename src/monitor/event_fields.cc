@@ -1,0 +1,197 @@
+#include <charconv>
+#include <cstring>
+
+#include "monitor/filter_pattern.h"
+#include "monitor/internal/event_state.h"
+
+namespace ot::monitor {
+
+namespace internal {
+
+void EventState::Reset(std::string_view message) {
+  message_ = message;
+  parse_ = Parse::kNotYet;
+  doc_.reset();
+  entries_.clear();
+  keys_.clear();
+  numbers_used_ = 0;
+  std::fill(index_.begin(), index_.end(), -1);
+  split_ = false;
+  columns_.clear();
+}
+
+bool EventState::IsJson() {
+  if (parse_ == Parse::kNotYet) {
+    parse_ = Parse::kNotJson;
+    // Only an object can be a JSON event; the first non-blank byte tells before simdjson runs
+    // (JsonDocument would also read a blank message as {}).
+    const size_t first = message_.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && message_[first] == '{') {
+      auto doc = api::JsonDocument::Parse(message_);
+      if (doc.ok() && (*doc)->root().is_object()) {
+        doc_ = std::move(doc).value();
+        parse_ = Parse::kJson;
+      }
+    }
+  }
+  return parse_ == Parse::kJson;
+}
+
+FieldValue EventState::Lookup(const Selector& selector, api::JsonValue* json) {
+  FieldValue out;
+  if (!IsJson()) return out;
+  api::JsonValue v = doc_->root();
+  for (const Step& step : selector.steps) {
+    if (step.is_index) {
+      if (!v.is_array()) return out;
+      std::vector<api::JsonValue> items = v.Items();
+      if (step.index >= items.size()) return out;
+      v = items[step.index];
+    } else {
+      std::optional<api::JsonValue> member = v.Get(step.name);
+      if (!member) return out;
+      v = *member;
+    }
+  }
+  *json = v;
+  switch (v.type()) {
+    case api::JsonValue::Type::kNull:
+      out.type = FieldValue::Type::kNull;
+      break;
+    case api::JsonValue::Type::kBool:
+      out.type = FieldValue::Type::kBool;
+      out.boolean = v.AsBool();
+      out.text = out.boolean ? "true" : "false";
+      break;
+    case api::JsonValue::Type::kNumber: {
+      out.type = FieldValue::Type::kNumber;
+      out.number = v.AsDouble();
+      // The event's own digits are gone after parsing; integers print as integers, other
+      // numbers in the shortest form that reads back the same.
+      char buf[32];
+      std::to_chars_result r{};
+      if (std::optional<int64_t> i = v.AsInt()) {
+        r = std::to_chars(buf, buf + sizeof buf, *i);
+      } else {
+        r = std::to_chars(buf, buf + sizeof buf, out.number);
+      }
+      if (numbers_used_ == number_texts_.size()) number_texts_.emplace_back();
+      std::string& slot = number_texts_[numbers_used_++];
+      slot.assign(buf, r.ptr);
+      out.text = slot;
+      break;
+    }
+    case api::JsonValue::Type::kString:
+      out.type = FieldValue::Type::kString;
+      out.text = v.AsString();
+      break;
+    case api::JsonValue::Type::kArray:
+      out.type = FieldValue::Type::kArray;
+      break;
+    case api::JsonValue::Type::kObject:
+      out.type = FieldValue::Type::kObject;
+      break;
+  }
+  return out;
+}
+
+void EventState::Reindex() {
+  size_t capacity = 16;
+  while (capacity < entries_.size() * 2) capacity *= 2;
+  index_.assign(capacity, -1);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    size_t slot = entries_[i].hash & (capacity - 1);
+    while (index_[slot] >= 0) slot = (slot + 1) & (capacity - 1);
+    index_[slot] = static_cast<int32_t>(i);
+  }
+}
+
+const FieldValue& EventState::Resolve(const Selector& selector) {
+  return ResolveEntry(selector).value;
+}
+
+EventState::Entry& EventState::ResolveEntry(const Selector& selector) {
+  if (index_.empty()) Reindex();
+  const size_t mask = index_.size() - 1;
+  size_t slot = selector.hash & mask;
+  for (; index_[slot] >= 0; slot = (slot + 1) & mask) {
+    Entry& e = entries_[static_cast<size_t>(index_[slot])];
+    if (e.hash == selector.hash &&
+        std::string_view(keys_).substr(e.key_begin, e.key_size) == selector.path) {
+      return e;
+    }
+  }
+  Entry entry{selector.hash, static_cast<uint32_t>(keys_.size()),
+              static_cast<uint32_t>(selector.path.size()), FieldValue{}, api::JsonValue{}};
+  keys_ += selector.path;
+  entry.value = Lookup(selector, &entry.json);
+  entries_.push_back(entry);
+  if (entries_.size() * 2 > index_.size()) {
+    Reindex();
+  } else {
+    index_[slot] = static_cast<int32_t>(entries_.size() - 1);
+  }
+  return entries_.back();
+}
+
+std::optional<std::string> EventState::Render(const Selector& selector) {
+  const Entry& e = ResolveEntry(selector);
+  const FieldValue& v = e.value;
+  switch (v.type) {
+    case FieldValue::Type::kMissing:
+      return std::nullopt;
+    case FieldValue::Type::kNull:
+      return std::string("null");
+    case FieldValue::Type::kBool:
+    case FieldValue::Type::kNumber:
+    case FieldValue::Type::kString:
+      return std::string(v.text);
+    case FieldValue::Type::kObject:
+    case FieldValue::Type::kArray:
+      return e.json.Minified();
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string_view>& EventState::Columns() {
+  if (split_) return columns_;
+  split_ = true;
+  const std::string_view m = message_;
+  size_t i = 0;
+  while (true) {
+    while (i < m.size() && (m[i] == ' ' || m[i] == '\t')) ++i;
+    if (i >= m.size()) break;
+    const char open = m[i];
+    if (open == '"' || open == '[') {
+      const char close = open == '"' ? '"' : ']';
+      const size_t end = m.find(close, i + 1);
+      const size_t stop = end == std::string_view::npos ? m.size() : end;
+      columns_.push_back(m.substr(i + 1, stop - i - 1));
+      i = end == std::string_view::npos ? m.size() : end + 1;
+      continue;
+    }
+    size_t end = i;
+    while (end < m.size() && m[end] != ' ' && m[end] != '\t') ++end;
+    columns_.push_back(m.substr(i, end - i));
+    i = end;
+  }
+  return columns_;
+}
+
+}  // namespace internal
+
+internal::EventState& State(const EventFields& event) { return *event.state_; }
+
+EventFields::EventFields(std::string_view message)
+    : state_(std::make_unique<internal::EventState>()) {
+  state_->Reset(message);
+}
+EventFields::EventFields(EventFields&&) noexcept = default;
+EventFields& EventFields::operator=(EventFields&&) noexcept = default;
+EventFields::~EventFields() = default;
+
+void EventFields::Reset(std::string_view message) { state_->Reset(message); }
+std::string_view EventFields::message() const { return state_->message(); }
+bool EventFields::is_json() const { return state_->IsJson(); }
+
+}  // namespace ot::monitor

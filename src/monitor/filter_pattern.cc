@@ -1,0 +1,258 @@
+#include "monitor/filter_pattern.h"
+
+#include "monitor/internal/compiled_pattern.h"
+#include "monitor/internal/event_state.h"
+
+namespace ot::monitor {
+namespace {
+
+using internal::CompiledPattern;
+using internal::EventState;
+using internal::FieldValue;
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+bool EvalNode(const CompiledPattern& p, uint32_t index, EventState& event) {
+  const internal::Node& node = p.nodes[index];
+  switch (node.kind) {
+    case internal::Node::Kind::kCondition: {
+      const internal::Condition& cond = p.conditions[node.condition];
+      return internal::Evaluate(p, cond, event.Resolve(p.json_selectors[cond.selector]));
+    }
+    case internal::Node::Kind::kAnd:
+      for (uint32_t child : node.children) {
+        if (!EvalNode(p, child, event)) return false;
+      }
+      return true;
+    case internal::Node::Kind::kOr:
+      for (uint32_t child : node.children) {
+        if (EvalNode(p, child, event)) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+// A message field as a condition sees it: a number when its text is one, else a string.
+FieldValue ColumnValue(std::string_view text) {
+  FieldValue v;
+  v.text = text;
+  v.type = internal::ParseNumber(text, &v.number) ? FieldValue::Type::kNumber
+                                                  : FieldValue::Type::kString;
+  return v;
+}
+
+bool ColumnMatches(const CompiledPattern& p, const internal::Column& column,
+                   std::string_view text) {
+  if (column.any_of.empty()) return true;
+  const FieldValue value = ColumnValue(text);
+  for (const std::vector<uint32_t>& group : column.any_of) {
+    bool all = true;
+    for (uint32_t c : group) all = all && internal::Evaluate(p, p.conditions[c], value);
+    if (all) return true;
+  }
+  return false;
+}
+
+// Columns [first, last) of the pattern against message fields starting at `at`.
+bool SegmentMatches(const CompiledPattern& p, size_t first, size_t last,
+                    const std::vector<std::string_view>& fields, size_t at) {
+  for (size_t i = first; i < last; ++i) {
+    if (!ColumnMatches(p, p.columns[i], fields[at + i - first])) return false;
+  }
+  return true;
+}
+
+bool TermsMatch(const CompiledPattern& p, std::string_view message) {
+  bool any_seen = false;
+  bool any_found = false;
+  for (const internal::Term& term : p.terms) {
+    const bool found = message.find(term.text) != std::string_view::npos;
+    switch (term.mode) {
+      case internal::Term::Mode::kRequired:
+        if (!found) return false;
+        break;
+      case internal::Term::Mode::kExcluded:
+        if (found) return false;
+        break;
+      case internal::Term::Mode::kAny:
+        any_seen = true;
+        any_found = any_found || found;
+        break;
+    }
+  }
+  return !any_seen || any_found;
+}
+
+}  // namespace
+
+namespace internal {
+
+bool BindColumns(const CompiledPattern& p, EventState& event, std::vector<int>* binding) {
+  const std::vector<std::string_view>& fields = event.Columns();
+  const size_t k = p.columns.size();
+  const size_t n = fields.size();
+  binding->assign(k, -1);
+  // Runs of non-ellipsis columns. The first run is pinned to the start and the last to the end
+  // unless an ellipsis precedes / follows them; middle runs take their leftmost fit, which leaves
+  // the most room for the runs after them.
+  std::vector<std::pair<size_t, size_t>> runs;
+  for (size_t i = 0; i < k;) {
+    if (p.columns[i].ellipsis) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < k && !p.columns[j].ellipsis) ++j;
+    runs.emplace_back(i, j);
+    i = j;
+  }
+  auto bind = [&](std::pair<size_t, size_t> run, size_t at) {
+    for (size_t i = run.first; i < run.second; ++i)
+      (*binding)[i] = static_cast<int>(at + i - run.first);
+  };
+  if (runs.size() == 1 && runs[0].first == 0 && runs[0].second == k) {
+    if (n != k || !SegmentMatches(p, 0, k, fields, 0)) return false;
+    bind(runs[0], 0);
+    return true;
+  }
+  size_t lo = 0;
+  size_t hi = n;
+  size_t r_begin = 0;
+  size_t r_end = runs.size();
+  if (!runs.empty() && runs.front().first == 0) {
+    const size_t len = runs.front().second;
+    if (len > n || !SegmentMatches(p, 0, len, fields, 0)) return false;
+    bind(runs.front(), 0);
+    lo = len;
+    ++r_begin;
+  }
+  if (r_begin < r_end && runs.back().second == k) {
+    const size_t len = k - runs.back().first;
+    if (len > hi - lo || !SegmentMatches(p, runs.back().first, k, fields, n - len)) return false;
+    bind(runs.back(), n - len);
+    hi = n - len;
+    --r_end;
+  }
+  for (size_t r = r_begin; r < r_end; ++r) {
+    const size_t len = runs[r].second - runs[r].first;
+    bool placed = false;
+    for (size_t at = lo; at + len <= hi; ++at) {
+      if (SegmentMatches(p, runs[r].first, runs[r].second, fields, at)) {
+        bind(runs[r], at);
+        lo = at + len;
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) return false;
+  }
+  return true;
+}
+
+}  // namespace internal
+
+const internal::CompiledPattern& Compiled(const FilterPattern& pattern) { return *pattern.impl_; }
+
+FilterPattern::FilterPattern(std::shared_ptr<const internal::CompiledPattern> impl)
+    : impl_(std::move(impl)) {}
+PatternKind FilterPattern::kind() const { return impl_->kind; }
+const std::string& FilterPattern::text() const { return impl_->text; }
+size_t FilterPattern::regex_count() const { return impl_->regexes.size(); }
+const std::vector<std::string>& FilterPattern::selectors() const { return impl_->selector_names; }
+
+Result<FilterPattern> CompileFilterPattern(std::string_view text) {
+  if (CountCodePoints(text) > kMaxFilterPatternLength) {
+    return Status(Error::kInvalidParameter, "Invalid filter pattern: longer than " +
+                                                std::to_string(kMaxFilterPatternLength) +
+                                                " characters");
+  }
+  auto out = std::make_shared<CompiledPattern>();
+  out->text = std::string(text);
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && IsSpace(text[begin])) ++begin;
+  while (end > begin && IsSpace(text[end - 1])) --end;
+  if (begin == end) {
+    out->kind = PatternKind::kEmpty;
+  } else if (text[begin] == '{') {
+    out->kind = PatternKind::kJson;
+    OT_RETURN_IF_ERROR(internal::ParseJsonPattern(begin, end, out.get()));
+  } else if (text[begin] == '[') {
+    out->kind = PatternKind::kSpaceDelimited;
+    OT_RETURN_IF_ERROR(internal::ParseSpaceDelimitedPattern(begin, end, out.get()));
+  } else if (text[begin] == '%' && end - begin >= 2 && text[end - 1] == '%') {
+    out->kind = PatternKind::kRegex;
+    internal::Regex re;
+    std::string error;
+    size_t error_offset = 0;
+    if (!internal::Regex::Compile(text.substr(begin + 1, end - begin - 2), &re, &error,
+                                  &error_offset)) {
+      return internal::PatternError(begin + 1 + error_offset, error);
+    }
+    out->regexes.push_back(std::move(re));
+  } else {
+    out->kind = PatternKind::kTerms;
+    OT_RETURN_IF_ERROR(internal::ParseTermsPattern(begin, end, out.get()));
+  }
+  return FilterPattern(std::move(out));
+}
+
+bool Matches(const FilterPattern& pattern, const EventFields& event) {
+  const CompiledPattern& p = Compiled(pattern);
+  EventState& state = State(event);
+  switch (p.kind) {
+    case PatternKind::kEmpty:
+      return true;
+    case PatternKind::kJson:
+      return state.IsJson() && EvalNode(p, p.root, state);
+    case PatternKind::kSpaceDelimited: {
+      std::vector<int> binding;
+      return internal::BindColumns(p, state, &binding);
+    }
+    case PatternKind::kRegex:
+      return p.regexes[0].Search(state.message());
+    case PatternKind::kTerms:
+      return TermsMatch(p, state.message());
+  }
+  return false;
+}
+
+std::vector<ExtractedValue> ExtractValues(const FilterPattern& pattern, const EventFields& event) {
+  const CompiledPattern& p = Compiled(pattern);
+  EventState& state = State(event);
+  std::vector<ExtractedValue> out;
+  switch (p.kind) {
+    case PatternKind::kJson:
+      for (const internal::Selector& sel : p.json_selectors) {
+        if (std::optional<std::string> v = state.Render(sel)) {
+          out.push_back(ExtractedValue{sel.path, std::move(*v)});
+        }
+      }
+      break;
+    case PatternKind::kSpaceDelimited: {
+      std::vector<int> binding;
+      if (!internal::BindColumns(p, state, &binding)) break;
+      const std::vector<std::string_view>& fields = state.Columns();
+      for (size_t i = 0; i < p.columns.size(); ++i) {
+        if (p.columns[i].ellipsis) continue;
+        out.push_back(ExtractedValue{"$" + p.columns[i].name,
+                                     std::string(fields[static_cast<size_t>(binding[i])])});
+      }
+      break;
+    }
+    case PatternKind::kEmpty:
+    case PatternKind::kRegex:
+    case PatternKind::kTerms:
+      break;
+  }
+  return out;
+}
+
+}  // namespace ot::monitor

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/protocol/json_value.h"
+#include "monitor/internal/compiled_pattern.h"
+
+namespace ot::monitor::internal {
+
+// The state behind EventFields: the message, its JSON parse and space-delimited split (each done
+// at most once, on first need), and the selectors resolved so far.
+class EventState {
+ public:
+  void Reset(std::string_view message);
+  std::string_view message() const { return message_; }
+
+  // True when the message is a JSON object; parses on first call.
+  bool IsJson();
+
+  // The value of `selector` in the (JSON) event; kMissing for a non-JSON message. The reference
+  // stays valid until the next Resolve or Reset.
+  const FieldValue& Resolve(const Selector& selector);
+
+  // The text ExtractValues reports for `selector`; empty optional when it does not resolve.
+  std::optional<std::string> Render(const Selector& selector);
+
+  // The message split into space-delimited fields (spec §4): runs of spaces separate fields;
+  // a field starting with `"` runs to the next `"`, one starting with `[` to the next `]`, and
+  // both lose their delimiters.
+  const std::vector<std::string_view>& Columns();
+
+ private:
+  struct Entry {
+    uint64_t hash;
+    uint32_t key_begin, key_size;  // the selector's path inside keys_
+    FieldValue value;
+    api::JsonValue json;  // valid when value.type is kObject or kArray
+  };
+
+  Entry& ResolveEntry(const Selector& selector);
+  FieldValue Lookup(const Selector& selector, api::JsonValue* json);
+  void Reindex();
+
+  enum class Parse : uint8_t { kNotYet, kJson, kNotJson };
+
+  std::string_view message_;
+  Parse parse_ = Parse::kNotYet;
+  std::unique_ptr<api::JsonDocument> doc_;
+  std::vector<Entry> entries_;
+  std::string keys_;
+  std::deque<std::string> number_texts_;  // renderings of resolved numbers (stable addresses)
+  size_t numbers_used_ = 0;
+  std::vector<int32_t> index_;  // open addressing over entries_ by hash; -1 = empty
+  bool split_ = false;
+  std::vector<std::string_view> columns_;
+};
+
+}  // namespace ot::monitor::internal
+
+namespace ot::monitor {
+// The state of an EventFields (a friend accessor for the matchers).
+internal::EventState& State(const EventFields& event);
+}  // namespace ot::monitor
