@@ -3,10 +3,13 @@ import configparser
 import json
 import os
 import pathlib
+import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -17,6 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(os.environ.get("OPENTRAIL_BIN", ROOT / "build" / "opentrail"))
 AWS = "/usr/bin/aws"
 GENERATOR = ROOT / "tools" / "gen_cloudtrail.py"
+S3RVER = ROOT / "tools" / "s3rver" / "node_modules" / "s3rver" / "bin" / "s3rver.js"
 
 
 class Server:
@@ -114,6 +118,87 @@ class Server:
         if check:
             assert p.returncode == 0, p.stdout + p.stderr
         return p
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class S3rver:
+    """s3rver (npm, installed into tools/s3rver by scripts/setup): an S3-compatible server on
+    127.0.0.1 keeping its buckets under `directory`. Restartable on the same port and directory.
+    It knows one key pair, S3RVER / S3RVER: another access key id is refused (InvalidAccessKeyId),
+    but s3rver 3.7 does not verify SigV4 signatures (the unit tests check OpenTrail's signing)."""
+
+    KEY = SECRET = "S3RVER"
+
+    def __init__(self, directory, port=None):
+        self.directory = pathlib.Path(directory)
+        self.port = port or free_port()
+        self.proc = None
+        self.log = None
+
+    def start(self, timeout=20):
+        node = shutil.which("node")
+        if not node or not S3RVER.exists():
+            raise RuntimeError("s3rver is not installed: run scripts/setup")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.log = open(self.directory.parent / f"s3rver-{self.port}.log", "ab")
+        self.proc = subprocess.Popen(
+            [node, str(S3RVER), "--directory", str(self.directory), "--address", "127.0.0.1",
+             "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                self.log.close()
+                raise RuntimeError("s3rver exited: " + pathlib.Path(self.log.name).read_text())
+            try:
+                with urllib.request.urlopen(self.endpoint + "/", timeout=2):
+                    return self
+            except urllib.error.HTTPError:
+                return self  # any S3 answer (an unsigned ListBuckets is refused) means it is up
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"s3rver did not answer on port {self.port} within {timeout}s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.log:
+            self.log.close()
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self):
+        return boto3.client(
+            "s3", endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id=self.KEY, aws_secret_access_key=self.SECRET,
+            config=botocore.config.Config(s3={"addressing_style": "path"},
+                                          retries={"max_attempts": 1}))
+
+    def bucket_config(self, name, **kw):
+        """An entry of `serve --buckets-config` registering bucket `name` of this server."""
+        return {"name": name, "endpoint": self.endpoint, "region": "us-east-1",
+                "access_key_id": self.KEY, "secret_access_key": self.SECRET, **kw}
+
+
+@pytest.fixture
+def s3rver(tmp_path):
+    """A running s3rver on a free loopback port, stopped at the end of the test."""
+    s = S3rver(tmp_path / "s3rver").start()
+    yield s
+    s.stop()
 
 
 @pytest.fixture(scope="session")
