@@ -104,3 +104,4 @@ void BM_PolicyParse(benchmark::State& state) {
 BENCHMARK(BM_PolicyParse);
 
 }  // namespace
+BENCHMARK_MAIN();
