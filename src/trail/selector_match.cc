@@ -36,20 +36,18 @@ bool ValueSelects(std::string_view type, std::string_view value, std::string_vie
 
 }  // namespace
 
-EventView ViewOf(const events::Record& r) {
+EventView ViewOf(const events::RecordFields& f) {
   EventView v;
-  if (r.event_category) v.event_category = *r.event_category;
-  if (r.event_source) v.event_source = *r.event_source;
-  if (r.event_name) v.event_name = *r.event_name;
-  v.event_type = r.event_type;
-  if (r.error_code) v.error_code = *r.error_code;
-  if (r.user_identity && r.user_identity->arn) v.user_identity_arn = *r.user_identity->arn;
-  if (r.vpc_endpoint_id) v.vpc_endpoint_id = *r.vpc_endpoint_id;
-  v.read_only = r.read_only;
-  std::string_view console = r.session_credential_from_console;
-  if (console == "true" || console == "\"true\"") v.session_credential_from_console = true;
-  if (console == "false" || console == "\"false\"") v.session_credential_from_console = false;
-  if (r.resources) v.resources = &*r.resources;
+  v.event_category = f.event_category;
+  v.event_source = f.event_source;
+  v.event_name = f.event_name;
+  v.event_type = f.event_type;
+  v.error_code = f.error_code;
+  v.user_identity_arn = f.user_identity_arn;
+  v.vpc_endpoint_id = f.vpc_endpoint_id;
+  v.read_only = f.read_only;
+  v.session_credential_from_console = f.session_credential_from_console;
+  v.resources = f.resources;
   return v;
 }
 
@@ -153,24 +151,21 @@ bool TrailSelectors::AdvancedSelects(const Advanced& s, const EventView& e) cons
   }
   if (s.resource_conditions.empty()) return true;
   // One resource of the event must pass every resources.* condition.
-  if (e.resources != nullptr) {
-    for (const events::Resource& r : *e.resources) {
-      bool all = true;
-      for (const Condition& c : s.resource_conditions) {
-        if (!c.Passes(c.field == Field::kResourcesType ? std::string_view(r.type)
-                                                       : std::string_view(r.arn))) {
-          all = false;
-          break;
-        }
+  for (const events::ResourceRef& r : e.resources) {
+    bool all = true;
+    for (const Condition& c : s.resource_conditions) {
+      if (!c.Passes(c.field == Field::kResourcesType ? r.type : r.arn)) {
+        all = false;
+        break;
       }
-      if (all) return true;
     }
+    if (all) return true;
   }
   // An event without resources: absent values fail positive conditions, pass negative ones.
   for (const Condition& c : s.resource_conditions) {
     if (!c.Passes({})) return false;
   }
-  return e.resources == nullptr || e.resources->empty();
+  return e.resources.empty();
 }
 
 bool TrailSelectors::BasicSelects(const Basic& s, const EventView& e) const {
@@ -185,9 +180,9 @@ bool TrailSelectors::BasicSelects(const Basic& s, const EventView& e) const {
     }
     return true;
   }
-  if (e.event_category != "Data" || e.resources == nullptr) return false;
+  if (e.event_category != "Data") return false;
   for (const DataResource& d : s.data) {
-    for (const events::Resource& r : *e.resources) {
+    for (const events::ResourceRef& r : e.resources) {
       if (r.type != d.type) continue;
       for (const std::string& v : d.values) {
         if (ValueSelects(d.type, v, r.arn)) return true;

@@ -3,13 +3,14 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/json_writer.h"
 #include "common/status.h"
-#include "events/record.h"
+#include "events/record_fields.h"
 
 namespace ot::trail {
 
@@ -78,11 +79,11 @@ struct EventView {
       vpc_endpoint_id;
   std::optional<bool> read_only;
   std::optional<bool> session_credential_from_console;
-  const std::vector<events::Resource>* resources = nullptr;  // may be null
+  std::span<const events::ResourceRef> resources;
 };
 
-// A view of `record` (no copies). The record must outlive the view.
-EventView ViewOf(const events::Record& record);
+// A view of scanned record fields (no copies). `fields` must outlive the view.
+EventView ViewOf(const events::RecordFields& fields);
 
 // A SelectorConfig compiled for matching: owns its strings; Selects never allocates.
 // Immutable after construction, so any number of threads may call Selects.
