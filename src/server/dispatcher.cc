@@ -115,7 +115,9 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
       reply.body = "{\"status\":\"ok\"}";
       reply.content_type = "application/json";
     } else {
-      reply.body = metrics_.Render(services_.store.Stats());
+      reply.body = metrics_.Render(services_.store.Stats(), services_.delivery != nullptr
+                                                                ? services_.delivery->stats()
+                                                                : trail::DeliveryStats{});
       reply.content_type = "text/plain; version=0.0.4";
     }
     return Reply(*call, std::move(reply));

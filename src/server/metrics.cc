@@ -24,7 +24,8 @@ void Metrics::ObserveRequest(std::string_view operation, int status, double seco
   h.sum += seconds;
 }
 
-std::string Metrics::Render(const store::StoreStats& store) const {
+std::string Metrics::Render(const store::StoreStats& store,
+                            const trail::DeliveryStats& delivery) const {
   std::string out;
   out += "# HELP opentrail_requests_total API requests answered, by operation and HTTP status.\n";
   out += "# TYPE opentrail_requests_total counter\n";
@@ -57,6 +58,15 @@ std::string Metrics::Render(const store::StoreStats& store) const {
         std::to_string(events_ingested_.load()));
   gauge("opentrail_events_recorded_total", "counter", "Records of the server's own API calls.",
         std::to_string(events_recorded_.load()));
+  gauge("opentrail_delivery_events_total", "counter",
+        "Records written into trail log files (once per trail that selected them).",
+        std::to_string(delivery.events));
+  gauge("opentrail_delivery_files_total", "counter", "Trail log files written.",
+        std::to_string(delivery.files));
+  gauge("opentrail_delivery_bytes_total", "counter", "Gzip bytes of trail log files written.",
+        std::to_string(delivery.bytes_out));
+  gauge("opentrail_delivery_failures_total", "counter",
+        "Delivery batches that failed and will be retried.", std::to_string(delivery.failures));
   gauge("opentrail_history_events", "gauge", "Events visible to LookupEvents.",
         std::to_string(store.events));
   gauge("opentrail_journal_bytes", "gauge", "Bytes in live journal segments.",

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "store/event_store.h"
+#include "trail/delivery.h"
 
 namespace ot::server {
 
@@ -23,7 +24,7 @@ class Metrics {
   void AddEventsIngested(uint64_t n) { events_ingested_ += n; }
   void AddEventsRecorded(uint64_t n) { events_recorded_ += n; }
 
-  std::string Render(const store::StoreStats& store) const;
+  std::string Render(const store::StoreStats& store, const trail::DeliveryStats& delivery) const;
 
  private:
   struct Histogram {

@@ -1,5 +1,7 @@
 #include "trail/delivery.h"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 
 #include "api/protocol/json_value.h"
@@ -7,7 +9,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "crypto/hash.h"
-#include "events/record.h"
+#include "events/record_fields.h"
 #include "trail/log_file.h"
 
 namespace ot::trail {
@@ -15,6 +17,8 @@ namespace {
 
 constexpr std::string_view kKind = "delivery";
 constexpr std::string_view kIntervalsKind = "logging";
+// A deleted trail's logging document id: "<arn>#deleted@<sequence of its DeleteTrail record>".
+constexpr std::string_view kTombstoneMark = "#deleted@";
 
 bool InIntervals(const std::vector<Delivery::Interval>& intervals, uint64_t seq) {
   for (const Delivery::Interval& i : intervals) {
@@ -144,13 +148,17 @@ Result<std::vector<Delivery::Interval>> Delivery::LoadIntervals(std::string_view
 
 namespace {
 
-std::string EncodeIntervals(const std::vector<Delivery::Interval>& intervals) {
+// {"intervals":[…]}, and for a deleted trail its last configuration: {"intervals":[…],"trail":"…"}.
+std::string EncodeIntervals(const std::vector<Delivery::Interval>& intervals,
+                            std::string_view trail_json = {}) {
   JsonWriter w;
   w.BeginObject().Key("intervals").BeginArray();
   for (const Delivery::Interval& i : intervals) {
     w.BeginObject().Key("first").Uint(i.first).Key("last").Uint(i.last).EndObject();
   }
-  w.EndArray().EndObject();
+  w.EndArray();
+  if (!trail_json.empty()) w.Key("trail").String(trail_json);
+  w.EndObject();
   return w.Take();
 }
 
@@ -172,148 +180,360 @@ Status Delivery::LoggingStopped(std::string_view arn, uint64_t last) {
   return db_.PutDocument(kIntervalsKind, arn, EncodeIntervals(intervals));
 }
 
+Status Delivery::TrailDeleted(const Trail& trail, uint64_t sequence) {
+  std::lock_guard lock(intervals_mu_);
+  OT_ASSIGN_OR_RETURN(auto intervals, LoadIntervals(trail.arn));
+  if (intervals.empty()) return Status::Ok();  // never logged: nothing owed
+  if (intervals.back().last == 0) {
+    if (intervals.back().first >= sequence) {
+      intervals.pop_back();
+    } else {
+      intervals.back().last = sequence - 1;
+    }
+  }
+  if (!intervals.empty()) {
+    std::string id = trail.arn + std::string(kTombstoneMark) + std::to_string(sequence);
+    OT_RETURN_IF_ERROR(
+        db_.PutDocument(kIntervalsKind, id, EncodeIntervals(intervals, EncodeTrail(trail))));
+  }
+  // A trail created again under the same name starts afresh.
+  return db_.DeleteDocument(kIntervalsKind, trail.arn);
+}
+
+DeliveryStats Delivery::stats() const {
+  std::lock_guard lock(stats_mu_);
+  return stats_;
+}
+
+// A log file being assembled: views into the round's journal events.
+struct Delivery::File {
+  std::string group, account, region;
+  std::vector<std::string_view> records;
+  size_t count = 0;
+  size_t bytes = 0;
+  std::string key;
+  std::string body;  // gzip
+};
+
+// One trail's share of a pass.
+struct Delivery::Job {
+  LoggingTrail t;
+  std::string id;  // its documents' id: the ARN, or the tombstone id of a deleted trail
+  bool tombstone = false;
+  std::vector<Interval> intervals;
+  State state;
+  uint64_t upto = 0;  // this pass delivers through this sequence
+  bool failed = false;
+  // The current round.
+  uint64_t round_to = 0;
+  std::vector<File> files;
+  std::map<std::string, size_t, std::less<>> open;  // "<account>/<region>" → its last file
+};
+
+void Delivery::Fail(Job& job, const Status& status) {
+  job.failed = true;
+  {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.failures;
+  }
+  Log(LogLevel::kWarn, "delivery to " + job.t.trail.s3_bucket_name + " failed for " +
+                           job.t.trail.arn + ": " + status.message());
+  if (job.tombstone) return;
+  std::string error = DeliveryError(status);
+  trails_.UpdateStatus(job.t.trail.arn, [&](TrailStatus& s) { s.latest_delivery_error = error; })
+      .IgnoreError();
+}
+
 Result<size_t> Delivery::RunOnce(bool force) {
   std::lock_guard lock(mu_);
+  const SysMillis now = env_.clock.Now();
+  std::vector<Job> jobs;
   size_t files = 0;
-  for (const LoggingTrail& t : trails_.AllTrails()) {
-    auto r = DeliverTrail(t, force);
-    if (!r.ok()) {
-      Log(LogLevel::kWarn, "delivery to " + t.trail.s3_bucket_name + " failed for " + t.trail.arn +
-                               ": " + r.status().message());
-      std::string error = DeliveryError(r.status());
-      trails_.UpdateStatus(t.trail.arn, [&](TrailStatus& s) { s.latest_delivery_error = error; })
-          .IgnoreError();
+  OT_RETURN_IF_ERROR(PrepareTombstones(force, now, jobs, files));
+  for (LoggingTrail& t : trails_.AllTrails()) {
+    std::string id = t.trail.arn;
+    OT_RETURN_IF_ERROR(PrepareJob(std::move(t), std::move(id), force, now, jobs, files));
+  }
+  while (true) {
+    std::vector<Job*> active;
+    uint64_t lo = UINT64_MAX;
+    for (Job& j : jobs) {
+      if (j.failed || j.state.cursor >= j.upto) continue;
+      active.push_back(&j);
+      lo = std::min(lo, j.state.cursor);
+    }
+    if (active.empty()) break;
+    files += Round(std::move(active), lo + options_.read_batch_events, now);
+  }
+  for (Job& j : jobs) {
+    if (j.failed) continue;
+    if (j.tombstone) {
+      if (j.state.cursor >= j.upto) {  // all owed is delivered: forget the deleted trail
+        OT_RETURN_IF_ERROR(db_.DeleteDocument(kKind, j.id));
+        std::lock_guard intervals_lock(intervals_mu_);
+        OT_RETURN_IF_ERROR(db_.DeleteDocument(kIntervalsKind, j.id));
+      }
       continue;
     }
-    files += *r;
+    last_delivery_[j.id] = now;
   }
   return files;
 }
 
-Result<size_t> Delivery::DeliverTrail(const LoggingTrail& t, bool force) {
-  std::vector<Interval> intervals;
+Status Delivery::PrepareTombstones(bool force, SysMillis now, std::vector<Job>& jobs,
+                                   size_t& files) {
+  std::vector<std::pair<std::string, std::string>> docs;
   {
     std::lock_guard lock(intervals_mu_);
-    OT_ASSIGN_OR_RETURN(intervals, LoadIntervals(t.trail.arn));
+    OT_ASSIGN_OR_RETURN(docs, db_.ListDocuments(kIntervalsKind));
   }
-  if (intervals.empty()) return size_t{0};
-  OT_ASSIGN_OR_RETURN(State state, Load(t.trail.arn));
-  if (state.cursor == 0) state.cursor = intervals.front().first - 1;
-  size_t files = 0;
-  if (state.intent_to != 0) {  // a batch a crash interrupted: redo it with the same names
-    OT_ASSIGN_OR_RETURN(files,
-                        WriteBatch(t.trail, *t.selectors, intervals, state, state.intent_to,
-                                   SysMillis(std::chrono::milliseconds(state.intent_time_ms))));
+  for (const auto& [id, json] : docs) {
+    size_t mark = id.find(kTombstoneMark);
+    if (mark == std::string::npos) continue;
+    OT_ASSIGN_OR_RETURN(auto parsed, api::JsonDocument::Parse(json));
+    api::Members m(parsed->root(), "logging");
+    OT_ASSIGN_OR_RETURN(std::string trail_json, m.ReqString("trail"));
+    OT_ASSIGN_OR_RETURN(Trail trail, DecodeTrail(trail_json));
+    // The trail's cursor moves to the tombstone the first time a pass sees it.
+    std::string_view arn = std::string_view(id).substr(0, mark);
+    OT_ASSIGN_OR_RETURN(auto own, db_.GetDocument(kKind, id));
+    if (!own) {
+      OT_ASSIGN_OR_RETURN(auto live, db_.GetDocument(kKind, arn));
+      if (live) {
+        OT_RETURN_IF_ERROR(db_.PutDocument(kKind, id, *live));
+        OT_RETURN_IF_ERROR(db_.DeleteDocument(kKind, arn));
+      }
+    }
+    auto selectors = std::make_shared<const TrailSelectors>(trail.selectors);
+    OT_RETURN_IF_ERROR(PrepareJob(LoggingTrail{std::move(trail), std::move(selectors)}, id, force,
+                                  now, jobs, files));
+    if (jobs.empty() || jobs.back().id != id) {  // nothing left to deliver: done with it
+      OT_ASSIGN_OR_RETURN(State state, Load(id));
+      if (state.intent_to == 0) {
+        OT_RETURN_IF_ERROR(db_.DeleteDocument(kKind, id));
+        std::lock_guard lock(intervals_mu_);
+        OT_RETURN_IF_ERROR(db_.DeleteDocument(kIntervalsKind, id));
+      }
+    }
   }
-  const SysMillis now = env_.clock.Now();
-  auto last = last_delivery_.find(t.trail.arn);
-  if (!force && last != last_delivery_.end() && now - last->second < options_.interval) {
-    return files;
+  return Status::Ok();
+}
+
+Status Delivery::PrepareJob(LoggingTrail trail, std::string id, bool force, SysMillis now,
+                            std::vector<Job>& jobs, size_t& files) {
+  Job job;
+  job.t = std::move(trail);
+  job.tombstone = id != job.t.trail.arn;
+  job.id = std::move(id);
+  {
+    std::lock_guard lock(intervals_mu_);
+    OT_ASSIGN_OR_RETURN(job.intervals, LoadIntervals(job.id));
+  }
+  if (job.intervals.empty()) return Status::Ok();
+  OT_ASSIGN_OR_RETURN(job.state, Load(job.id));
+  if (job.state.cursor == 0) job.state.cursor = job.intervals.front().first - 1;
+  if (job.state.intent_to != 0) {  // a batch a crash interrupted: redo it with the same names
+    job.upto = job.state.intent_to;
+    files += Round({&job}, job.state.intent_to,
+                   SysMillis(std::chrono::milliseconds(job.state.intent_time_ms)));
+    if (job.failed) return Status::Ok();
+  }
+  // A deleted trail is always due: nothing else will ever deliver what it owes.
+  auto last = last_delivery_.find(job.id);
+  if (!force && !job.tombstone && last != last_delivery_.end() &&
+      now - last->second < options_.interval) {
+    return Status::Ok();
   }
   // Up to the newest committed event, or to the end of the last logging interval. An interval
   // still open on a trail that no longer logs waits for its StopLogging record's sequence.
   uint64_t upto = store_.LastSequence();
-  const Interval& back = intervals.back();
+  const Interval& back = job.intervals.back();
   if (back.last != 0) upto = std::min(upto, back.last);
-  if (back.last == 0 && !t.trail.status.is_logging) return files;
-  while (state.cursor < upto) {
-    uint64_t to = std::min<uint64_t>(upto, state.cursor + options_.read_batch_events);
-    OT_ASSIGN_OR_RETURN(size_t n, WriteBatch(t.trail, *t.selectors, intervals, state, to, now));
-    files += n;
-  }
-  last_delivery_[t.trail.arn] = now;
-  return files;
+  if (back.last == 0 && !job.t.trail.status.is_logging) return Status::Ok();
+  if (job.state.cursor >= upto) return Status::Ok();
+  job.upto = upto;
+  jobs.push_back(std::move(job));
+  return Status::Ok();
 }
 
-Result<size_t> Delivery::WriteBatch(const Trail& trail, const TrailSelectors& selectors,
-                                    const std::vector<Interval>& intervals, State& state,
-                                    uint64_t to, SysMillis delivery_time) {
-  const uint64_t from = state.cursor;
-  // Select the batch's events, grouped by (account, region), split by file size.
-  struct File {
-    std::string group, account, region;
-    std::vector<std::string> records;
-    size_t bytes = 0;
+namespace {
+
+// Runs fn(0) … fn(n-1) on up to `threads` threads (the caller's included).
+void ParallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) fn(i);
   };
-  std::vector<File> out;
-  std::map<std::string, size_t> open;  // "<account>/<region>" → index in out of its last file
-  auto& reader = readers_[trail.arn];
-  if (!reader) reader = store_.NewTailReader();
-  uint64_t at = from;
-  while (at < to) {
-    OT_ASSIGN_OR_RETURN(auto batch,
-                        reader->ReadAfter(at, std::min<uint64_t>(to - at, 5000), size_t{64} << 20));
-    if (batch.empty()) break;
-    for (store::EventStore::TailEvent& e : batch) {
-      if (e.sequence > to) break;
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads && t < n; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& h : helpers) h.join();
+}
+
+}  // namespace
+
+size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_time) {
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (Job* j : jobs) {
+    j->round_to = std::min(j->upto, to);
+    j->files.clear();
+    j->open.clear();
+    lo = std::min(lo, j->state.cursor);
+    hi = std::max(hi, j->round_to);
+  }
+
+  // Read (lo, hi] once; each record is scanned at most once, and only if some trail wants it.
+  if (!reader_) reader_ = store_.NewTailReader();
+  std::vector<std::vector<store::EventStore::TailEvent>> chunks;  // keeps the records alive
+  events::RecordScanner scanner;
+  std::vector<Job*> wanting;
+  uint64_t at = lo;
+  while (at < hi) {
+    auto chunk = reader_->ReadAfter(at, std::min<uint64_t>(hi - at, 5000), size_t{64} << 20);
+    if (!chunk.ok()) {
+      for (Job* j : jobs) Fail(*j, chunk.status());
+      return 0;
+    }
+    if (chunk->empty()) break;
+    chunks.push_back(std::move(*chunk));
+    for (const store::EventStore::TailEvent& e : chunks.back()) {
+      if (e.sequence > hi) break;
       at = e.sequence;
-      if (!InIntervals(intervals, e.sequence)) continue;
-      auto record = events::ParseRecord(e.json);
-      if (!record.ok()) continue;  // stored records always parse; skip rather than stall
-      if (!CoversRegion(trail, record->aws_region, record->event_source.value_or(""))) continue;
-      if (!selectors.Selects(ViewOf(*record))) continue;
-      std::string account = record->recipient_account_id.value_or(trail.account_id);
-      std::string base = account + "/" + record->aws_region;
-      auto it = open.find(base);
-      if (it == open.end() || out[it->second].records.size() >= options_.max_events_per_file ||
-          out[it->second].bytes + e.json.size() > options_.max_bytes_per_file) {
-        size_t part =
-            it == open.end() ? 0 : std::stoul(out[it->second].group.substr(base.size() + 1)) + 1;
-        out.push_back({base + "/" + std::to_string(part), account, record->aws_region, {}, 0});
-        open[base] = out.size() - 1;
-        it = open.find(base);
+      wanting.clear();
+      for (Job* j : jobs) {
+        if (e.sequence > j->state.cursor && e.sequence <= j->round_to &&
+            InIntervals(j->intervals, e.sequence)) {
+          wanting.push_back(j);
+        }
       }
-      File& f = out[it->second];
-      f.bytes += e.json.size();
-      f.records.push_back(std::move(e.json));
+      if (wanting.empty()) continue;
+      auto fields = scanner.Scan(e.json);
+      if (!fields.ok()) continue;  // stored records always parse; skip rather than stall
+      const events::RecordFields& f = **fields;
+      const EventView view = ViewOf(f);
+      for (Job* j : wanting) {
+        const Trail& trail = j->t.trail;
+        if (!CoversRegion(trail, f.aws_region, f.event_source)) continue;
+        if (!j->t.selectors->Selects(view)) continue;
+        std::string_view account = f.recipient_account_id.empty()
+                                       ? std::string_view(trail.account_id)
+                                       : f.recipient_account_id;
+        std::string base = std::string(account) + "/" + std::string(f.aws_region);
+        auto it = j->open.find(base);
+        if (it == j->open.end() ||
+            j->files[it->second].records.size() >= options_.max_events_per_file ||
+            j->files[it->second].bytes + e.json.size() > options_.max_bytes_per_file) {
+          size_t part = it == j->open.end()
+                            ? 0
+                            : std::stoul(j->files[it->second].group.substr(base.size() + 1)) + 1;
+          File file;
+          file.group = base + "/" + std::to_string(part);
+          file.account = std::string(account);
+          file.region = std::string(f.aws_region);
+          j->files.push_back(std::move(file));
+          it = j->open.insert_or_assign(base, j->files.size() - 1).first;
+        }
+        File& file = j->files[it->second];
+        file.bytes += e.json.size();
+        file.count += 1;
+        file.records.push_back(e.json);
+      }
     }
-    if (at >= to) break;
+    if (at >= hi) break;
   }
 
-  // The intent: the files this batch writes, named before any is written.
-  if (state.intent_to != to) {
-    state.intent_to = to;
-    state.intent_time_ms = delivery_time.time_since_epoch().count();
+  // The intents: each trail's files of this batch, named before any is written.
+  for (Job* j : jobs) {
+    State& state = j->state;
+    if (state.intent_to != j->round_to) {
+      state.intent_to = j->round_to;
+      state.intent_time_ms = delivery_time.time_since_epoch().count();
+      state.intent_files.clear();
+    }
+    const SysMillis named_time{std::chrono::milliseconds(state.intent_time_ms)};
+    for (File& f : j->files) {
+      for (const PendingFile& p : state.intent_files) {
+        if (p.group == f.group) f.key = p.key;
+      }
+      if (!f.key.empty()) continue;
+      LogFileName name{j->t.trail.s3_key_prefix.value_or(""),
+                       "",
+                       f.account,
+                       f.region,
+                       named_time,
+                       DeterministicUnique(j->t.trail.arn, state.cursor, f.group)};
+      f.key = LogFileKey(name);
+      state.intent_files.push_back({f.group, f.key});
+    }
+    if (!j->files.empty()) {
+      Status s = Save(j->id, state);
+      if (!s.ok()) Fail(*j, s);
+    }
+  }
+
+  // Compress every file of every trail, in parallel.
+  std::vector<File*> all;
+  for (Job* j : jobs) {
+    if (j->failed) continue;
+    for (File& f : j->files) all.push_back(&f);
+  }
+  unsigned threads = options_.gzip_threads != 0 ? options_.gzip_threads
+                                                : std::max(1u, std::thread::hardware_concurrency());
+  const int level = options_.gzip_level;
+  ParallelFor(all.size(), threads, [&](size_t i) {
+    all[i]->body = BuildLogFile(all[i]->records, level);
+    all[i]->records = {};
+  });
+
+  // Write, then move each trail's cursor.
+  size_t written = 0;
+  DeliveryStats delta;
+  for (Job* j : jobs) {
+    if (j->failed) continue;
+    Status s = Status::Ok();
+    for (File& f : j->files) {
+      s = put_(j->t.trail.s3_bucket_name, f.key, f.body);
+      if (!s.ok()) break;
+    }
+    if (!s.ok()) {
+      Fail(*j, s);
+      continue;
+    }
+    State& state = j->state;
+    const SysMillis batch_time{std::chrono::milliseconds(state.intent_time_ms)};
+    state.cursor = j->round_to;
+    state.intent_to = 0;
+    state.intent_time_ms = 0;
     state.intent_files.clear();
-  }
-  for (File& f : out) {
-    bool named = false;
-    for (const PendingFile& p : state.intent_files) named |= p.group == f.group;
-    if (named) continue;
-    LogFileName name{trail.s3_key_prefix.value_or(""),
-                     "",
-                     f.account,
-                     f.region,
-                     delivery_time,
-                     DeterministicUnique(trail.arn, from, f.group)};
-    state.intent_files.push_back({f.group, LogFileKey(name)});
-  }
-  if (!out.empty()) OT_RETURN_IF_ERROR(Save(trail.arn, state));
-
-  for (File& f : out) {
-    std::string key;
-    for (const PendingFile& p : state.intent_files) {
-      if (p.group == f.group) key = p.key;
+    s = Save(j->id, state);
+    if (!s.ok()) {
+      Fail(*j, s);
+      continue;
     }
-    std::vector<std::string_view> views(f.records.begin(), f.records.end());
-    std::string body = BuildLogFile(views, options_.gzip_level);
-    OT_RETURN_IF_ERROR(put_(trail.s3_bucket_name, key, body));
+    written += j->files.size();
+    for (const File& f : j->files) {
+      delta.files += 1;
+      delta.events += f.count;
+      delta.bytes_out += f.body.size();
+    }
+    if (!j->files.empty() && !j->tombstone) {
+      trails_
+          .UpdateStatus(j->t.trail.arn,
+                        [&](TrailStatus& st) {
+                          st.latest_delivery_time = batch_time;
+                          st.latest_delivery_error.clear();
+                        })
+          .IgnoreError();
+    }
+    j->files.clear();
   }
-  state.cursor = to;
-  state.intent_to = 0;
-  state.intent_time_ms = 0;
-  state.intent_files.clear();
-  OT_RETURN_IF_ERROR(Save(trail.arn, state));
-  if (!out.empty()) {
-    trails_
-        .UpdateStatus(trail.arn,
-                      [&](TrailStatus& s) {
-                        s.latest_delivery_time = delivery_time;
-                        s.latest_delivery_error.clear();
-                      })
-        .IgnoreError();
+  {
+    std::lock_guard lock(stats_mu_);
+    stats_.files += delta.files;
+    stats_.events += delta.events;
+    stats_.bytes_out += delta.bytes_out;
   }
-  return out.size();
+  return written;
 }
 
 }  // namespace ot::trail

@@ -25,6 +25,15 @@ struct DeliveryOptions {
   size_t max_bytes_per_file = 32u << 20;  // of JSON, before gzip
   size_t read_batch_events = 50000;       // journal events examined per written batch
   int gzip_level = 6;
+  unsigned gzip_threads = 0;  // files compressed in parallel; 0 = one per core
+};
+
+// Counters since start, for /metrics.
+struct DeliveryStats {
+  uint64_t events = 0;     // records written into log files (one per trail that selected it)
+  uint64_t files = 0;      // log files written
+  uint64_t bytes_out = 0;  // gzip bytes written
+  uint64_t failures = 0;   // batches that failed (and will be retried)
 };
 
 // Writes each trail's selected events into its bucket as CloudTrail log files (records.md §2).
@@ -36,6 +45,11 @@ struct DeliveryOptions {
 // delivery time and the file names per (account, region) group; then the files are written; then
 // the cursor moves to `to` and the intent is cleared. After a crash the intent is redone with the
 // same names, so objects are overwritten, never duplicated.
+//
+// One pass serves every trail: the journal is read once per batch, each record's routing fields
+// are scanned once (events::RecordScanner) and matched against every trail's selectors, and the
+// files of all trails are compressed on a small pool of threads. A deleted trail still delivers
+// what it logged before its DeleteTrail record; then its state is removed.
 class Delivery {
  public:
   using PutObjectFn =
@@ -54,6 +68,11 @@ class Delivery {
   Status LoggingStarted(std::string_view arn, uint64_t first);
   // The trail `arn` logs up to journal sequence `last` (its StopLogging record) included.
   Status LoggingStopped(std::string_view arn, uint64_t last);
+  // The trail was deleted by the record at `sequence` (excluded). `trail` is its last
+  // configuration: what it logged until then is still delivered with it.
+  Status TrailDeleted(const Trail& trail, uint64_t sequence);
+
+  DeliveryStats stats() const;
 
   // One pass over every trail; with `force`, delivers whatever is pending regardless of the
   // interval. Returns the number of files written.
@@ -79,14 +98,20 @@ class Delivery {
   };
 
  private:
-  Result<State> Load(std::string_view arn);
-  Status Save(std::string_view arn, const State& state);
-  Result<std::vector<Interval>> LoadIntervals(std::string_view arn);
-  Result<size_t> DeliverTrail(const LoggingTrail& trail, bool force);
-  // Writes the batch (state.cursor, to]; updates the state durably. Returns files written.
-  Result<size_t> WriteBatch(const Trail& trail, const TrailSelectors& selectors,
-                            const std::vector<Interval>& intervals, State& state, uint64_t to,
-                            SysMillis delivery_time);
+  struct Job;
+  struct File;
+  Result<State> Load(std::string_view id);
+  Status Save(std::string_view id, const State& state);
+  Result<std::vector<Interval>> LoadIntervals(std::string_view id);
+  // Adds the job of one trail (live, or the tombstone `id` of a deleted one) to `jobs` if it has
+  // something to deliver; redoes an interrupted batch first.
+  Status PrepareJob(LoggingTrail trail, std::string id, bool force, SysMillis now,
+                    std::vector<Job>& jobs, size_t& files);
+  Status PrepareTombstones(bool force, SysMillis now, std::vector<Job>& jobs, size_t& files);
+  // Delivers (lowest cursor, `to`] for every job in `jobs` whose cursor is below its end: one
+  // journal read, one scan per record, the files of all jobs gzipped in parallel.
+  size_t Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_time);
+  void Fail(Job& job, const Status& status);
   void Loop();
 
   store::EventStore& store_;
@@ -95,8 +120,7 @@ class Delivery {
   PutObjectFn put_;
   Env& env_;
   DeliveryOptions options_;
-  // One reader per trail, so each reads on from its own cursor without rescanning.
-  std::map<std::string, std::unique_ptr<store::EventStore::TailReader>, std::less<>> readers_;
+  std::unique_ptr<store::EventStore::TailReader> reader_;
 
   std::mutex mu_;  // one pass at a time; guards the "delivery" documents and last_delivery_
   std::mutex intervals_mu_;  // guards the "logging" documents
@@ -105,6 +129,8 @@ class Delivery {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread worker_;
+  mutable std::mutex stats_mu_;
+  DeliveryStats stats_;
 };
 
 // Parses "300ms", "2s", "5m", "1h" (kValidation otherwise).

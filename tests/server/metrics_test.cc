@@ -39,7 +39,7 @@ TEST(Metrics, CountsRequestsByOperationAndStatus) {
   m.ObserveRequest("LookupEvents", 400, 0.001);
   m.ObserveRequest("GetCallerIdentity", 200, 0.001);
 
-  auto s = Samples(m.Render({}));
+  auto s = Samples(m.Render({}, {}));
 
   EXPECT_EQ(s["opentrail_requests_total{operation=\"LookupEvents\",status=\"200\"}"], "2");
   EXPECT_EQ(s["opentrail_requests_total{operation=\"LookupEvents\",status=\"400\"}"], "1");
@@ -52,7 +52,7 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
     m.ObserveRequest("LookupEvents", 200, seconds);
   }
 
-  auto s = Samples(m.Render({}));
+  auto s = Samples(m.Render({}, {}));
 
   struct Case {
     std::string_view le, count;
@@ -71,7 +71,7 @@ TEST(Metrics, ObservationOnABucketBoundaryCountsInThatBucket) {
   Metrics m;
   m.ObserveRequest("Op", 200, 0.005);
 
-  auto s = Samples(m.Render({}));
+  auto s = Samples(m.Render({}, {}));
 
   EXPECT_EQ(s[Bucket("Op", "0.0025")], "0");
   EXPECT_EQ(s[Bucket("Op", "0.005")], "1");
@@ -82,7 +82,7 @@ TEST(Metrics, InfBucketEqualsCountAndSumAddsUp) {
   m.ObserveRequest("Op", 200, 0.25);
   m.ObserveRequest("Op", 500, 0.5);
 
-  auto s = Samples(m.Render({}));
+  auto s = Samples(m.Render({}, {}));
 
   EXPECT_EQ(s[Bucket("Op", "+Inf")], "2");
   EXPECT_EQ(s["opentrail_request_duration_seconds_count{operation=\"Op\"}"], "2");
@@ -93,7 +93,7 @@ TEST(Metrics, EveryBucketIsRenderedInOrder) {
   Metrics m;
   m.ObserveRequest("Op", 200, 1);
 
-  std::string text = m.Render({});
+  std::string text = m.Render({}, {});
 
   size_t pos = 0;
   for (std::string_view le : {"0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
@@ -109,7 +109,7 @@ TEST(Metrics, DeclaresTypes) {
   Metrics m;
   m.ObserveRequest("Op", 200, 1);
 
-  std::string text = m.Render({});
+  std::string text = m.Render({}, {});
 
   EXPECT_THAT(text, HasSubstr("# TYPE opentrail_requests_total counter\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE opentrail_request_duration_seconds histogram\n"));
@@ -128,7 +128,13 @@ TEST(Metrics, RendersEventCountersAndStoreGauges) {
   stats.fsync_micros_total = 1500000;
   stats.last_fsync_seconds = 0.25;
 
-  auto s = Samples(m.Render(stats));
+  trail::DeliveryStats delivery;
+  delivery.events = 30;
+  delivery.files = 3;
+  delivery.bytes_out = 9000;
+  delivery.failures = 1;
+
+  auto s = Samples(m.Render(stats, delivery));
 
   EXPECT_EQ(s["opentrail_events_ingested_total"], "10");
   EXPECT_EQ(s["opentrail_events_recorded_total"], "2");
@@ -137,12 +143,16 @@ TEST(Metrics, RendersEventCountersAndStoreGauges) {
   EXPECT_EQ(s["opentrail_journal_fsyncs_total"], "5");
   EXPECT_EQ(s["opentrail_journal_fsync_seconds_total"], "1.5");
   EXPECT_EQ(s["opentrail_journal_last_fsync_seconds"], "0.25");
+  EXPECT_EQ(s["opentrail_delivery_events_total"], "30");
+  EXPECT_EQ(s["opentrail_delivery_files_total"], "3");
+  EXPECT_EQ(s["opentrail_delivery_bytes_total"], "9000");
+  EXPECT_EQ(s["opentrail_delivery_failures_total"], "1");
 }
 
 TEST(Metrics, NoRequestsRendersNoRequestSeries) {
   Metrics m;
 
-  std::string text = m.Render({});
+  std::string text = m.Render({}, {});
 
   EXPECT_THAT(text, ::testing::Not(HasSubstr("opentrail_requests_total{")));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("opentrail_request_duration_seconds_bucket")));

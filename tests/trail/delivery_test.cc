@@ -211,6 +211,97 @@ TEST_F(DeliveryTest, AFailedBatchIsRedoneUnderTheSameNamesAfterARestart) {
   EXPECT_EQ(t->status.latest_delivery_error, "");
 }
 
+TEST_F(DeliveryTest, OnePassServesEveryTrailWithItsOwnSelection) {
+  const std::string prefix = "arn:aws:cloudtrail:us-east-1:111122223333:trail/";
+  for (std::string name : {"all", "writes", "idle"}) {
+    TrailSpec spec;
+    spec.name = name;
+    spec.s3_bucket_name = "bkt-" + name;
+    ASSERT_THAT(trails_->Create(spec, "us-east-1"), IsOk());
+  }
+  auto writes = ParseEventSelectors(
+      "", R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},)"
+          R"({"Field":"readOnly","Equals":["false"]}]}])");
+  ASSERT_THAT(writes, IsOk());
+  ASSERT_THAT(trails_->PutEventSelectors("writes", "us-east-1", *writes), IsOk());
+  for (std::string name : {"all", "writes"}) {
+    ASSERT_THAT(trails_->StartLogging(name, "us-east-1", clock_.Now()), IsOk());
+    uint64_t start = Append({Event(name == "all" ? 100 : 101, "StartLogging", "us-east-1", false)});
+    ASSERT_THAT(delivery_->LoggingStarted(prefix + name, start), IsOk());
+  }
+  std::vector<store::NewEvent> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(Event(i, "Op", "us-east-1", i % 2 == 0));
+  Append(std::move(batch));
+
+  ASSERT_THAT(delivery_->RunOnce(true), IsOk());
+
+  std::map<std::string, std::multiset<std::string>> by_bucket;
+  for (const auto& [key, body] : objects_) {
+    auto json = GzipDecompress(body, 1 << 24);
+    ASSERT_THAT(json, IsOk());
+    size_t pos = 0;
+    while ((pos = json->find("\"eventID\":\"", pos)) != std::string::npos) {
+      pos += 11;
+      by_bucket[key.substr(0, key.find('/'))].insert(json->substr(pos, json->find('"', pos) - pos));
+    }
+  }
+  // "all" logs from its StartLogging on: e100, e101 (the other trail's start) and the 20 events.
+  EXPECT_EQ(by_bucket["bkt-all"].size(), 22u);
+  // "writes" logs from its own StartLogging (e101) on, and only the 10 write events.
+  EXPECT_EQ(by_bucket["bkt-writes"].size(), 11u);
+  EXPECT_EQ(by_bucket["bkt-writes"].count("e101"), 1u);
+  EXPECT_EQ(by_bucket["bkt-writes"].count("e0"), 0u) << "read-only";
+  EXPECT_EQ(by_bucket["bkt-writes"].count("e1"), 1u);
+  EXPECT_EQ(by_bucket.count("bkt-idle"), 0u);
+  DeliveryStats stats = delivery_->stats();
+  EXPECT_EQ(stats.events, 33u);
+  EXPECT_EQ(stats.files, objects_.size());
+  EXPECT_GT(stats.bytes_out, 0u);
+}
+
+TEST_F(DeliveryTest, ADeletedTrailDeliversWhatItLoggedThenIsForgotten) {
+  const std::string arn = "arn:aws:cloudtrail:us-east-1:111122223333:trail/trl";
+  TrailSpec spec;
+  spec.name = "trl";
+  spec.s3_bucket_name = "bkt";
+  ASSERT_THAT(trails_->Create(spec, "us-east-1"), IsOk());
+  ASSERT_THAT(trails_->StartLogging("trl", "us-east-1", clock_.Now()), IsOk());
+  ASSERT_THAT(
+      delivery_->LoggingStarted(arn, Append({Event(0, "StartLogging", "us-east-1", false)})),
+      IsOk());
+  ASSERT_THAT(delivery_->RunOnce(true), IsOk());  // e0 delivered: a cursor document exists
+  Append({Event(1, "Op", "us-east-1", false), Event(2, "Op", "us-east-1", false)});
+  auto deleted = trails_->Delete("trl", "us-east-1");
+  ASSERT_THAT(deleted, IsOk());
+  ASSERT_THAT(
+      delivery_->TrailDeleted(*deleted, Append({Event(3, "DeleteTrail", "us-east-1", false)})),
+      IsOk());
+  Append({Event(4, "After", "us-east-1", false)});
+
+  // A restart in between: the tombstone is durable.
+  Close();
+  Open();
+  ASSERT_THAT(delivery_->RunOnce(false), IsOk());
+
+  std::multiset<std::string> ids = Delivered();
+  EXPECT_EQ(ids, (std::multiset<std::string>{"e0", "e1", "e2"}));
+  for (std::string_view kind : {"delivery", "logging"}) {
+    auto docs = db_->ListDocuments(kind);
+    ASSERT_THAT(docs, IsOk());
+    EXPECT_TRUE(docs->empty()) << kind;
+  }
+
+  // The same name again starts afresh: only what the new trail logs.
+  ASSERT_THAT(trails_->Create(spec, "us-east-1"), IsOk());
+  ASSERT_THAT(trails_->StartLogging("trl", "us-east-1", clock_.Now()), IsOk());
+  ASSERT_THAT(
+      delivery_->LoggingStarted(arn, Append({Event(5, "StartLogging", "us-east-1", false)})),
+      IsOk());
+  objects_.clear();
+  ASSERT_THAT(delivery_->RunOnce(true), IsOk());
+  EXPECT_EQ(Delivered(), (std::multiset<std::string>{"e5"}));
+}
+
 TEST(ParseDuration, ReadsUnits) {
   EXPECT_EQ(*ParseDuration("300ms"), std::chrono::milliseconds(300));
   EXPECT_EQ(*ParseDuration("2s"), std::chrono::milliseconds(2000));

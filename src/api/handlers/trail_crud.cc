@@ -4,6 +4,7 @@
 #include "api/handlers/trail_util.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
+#include "common/log.h"
 
 namespace ot::api::handlers {
 namespace {
@@ -71,6 +72,13 @@ Result<Outcome> DeleteTrail(const Services& services, const CallContext& ctx, Js
   Outcome out;
   out.body = "{}";
   out.resources = internal::TrailResource(t);
+  if (services.delivery != nullptr) {
+    // What the trail logged before this call is still delivered, with its last configuration.
+    out.finish = [delivery = services.delivery, t](const store::AppendResult& r, std::string*) {
+      Status s = delivery->TrailDeleted(t, r.sequences.back());
+      if (!s.ok()) Log(LogLevel::kError, "telling delivery about a deleted trail: " + s.ToString());
+    };
+  }
   return out;
 }
 
