@@ -110,6 +110,11 @@ const FieldValue& EventState::Resolve(const Selector& selector) {
   return ResolveEntry(selector).value;
 }
 
+uint32_t EventState::ResolveHandle(const Selector& selector) {
+  const Entry& e = ResolveEntry(selector);
+  return static_cast<uint32_t>(&e - entries_.data());
+}
+
 EventState::Entry& EventState::ResolveEntry(const Selector& selector) {
   if (index_.empty()) Reindex();
   const size_t mask = index_.size() - 1;

@@ -27,6 +27,11 @@ class EventState {
   // stays valid until the next Resolve or Reset.
   const FieldValue& Resolve(const Selector& selector);
 
+  // The same in two steps, for callers that meet one selector many times: a handle that stays
+  // valid until Reset, and the value behind it (valid until the next resolution).
+  uint32_t ResolveHandle(const Selector& selector);
+  const FieldValue& Value(uint32_t handle) const { return entries_[handle].value; }
+
   // The text ExtractValues reports for `selector`; empty optional when it does not resolve.
   std::optional<std::string> Render(const Selector& selector);
 
