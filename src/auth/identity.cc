@@ -7,12 +7,9 @@ class AccountAdminAuthorizer final : public Authorizer {
  public:
   explicit AccountAdminAuthorizer(std::string account_id) : account_id_(std::move(account_id)) {}
 
-  Status Authorize(const Principal& principal, std::string_view action,
-                   std::string_view resource) const override {
-    if (!account_id_.empty() && principal.account_id == account_id_) return Status::Ok();
-    return Status(Error::kAccessDenied,
-                  "User: " + principal.arn + " is not authorized to perform: " +
-                      std::string(action) + " on resource: " + std::string(resource));
+  Status Authorize(const AuthzRequest& request) const override {
+    if (!account_id_.empty() && request.principal.account_id == account_id_) return Status::Ok();
+    return AccessDenied(request, /*explicit_deny=*/false);
   }
 
  private:
@@ -20,6 +17,13 @@ class AccountAdminAuthorizer final : public Authorizer {
 };
 
 }  // namespace
+
+Status AccessDenied(const AuthzRequest& request, bool explicit_deny) {
+  return Status(Error::kAccessDenied,
+                "User: " + request.principal.arn + " is not authorized to perform: " +
+                    std::string(request.action) + " on resource: " + std::string(request.resource) +
+                    (explicit_deny ? " with an explicit deny" : ""));
+}
 
 std::string_view PrincipalTypeName(PrincipalType type) {
   switch (type) {
@@ -33,6 +37,11 @@ std::string_view PrincipalTypeName(PrincipalType type) {
       return "FederatedUser";
   }
   return "Unknown";
+}
+
+void CredentialStore::Remove(std::string_view access_key_id) {
+  std::lock_guard lock(mu_);
+  keys_.erase(std::string(access_key_id));
 }
 
 void CredentialStore::Put(AccessKey key) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "auth/sigv4.h"
 #include "common/env.h"
@@ -25,6 +27,8 @@ struct Principal {
   std::string user_name;     // empty for root without alias
   std::string access_key_id;
   bool mfa_authenticated = false;
+  bool temporary = false;                  // STS session credentials (ASIA…)
+  std::optional<SysMillis> mfa_auth_time;  // when the session's MFA code was checked
 };
 
 // "Root", "IAMUser", "AssumedRole", "FederatedUser" (userIdentity.type).
@@ -44,6 +48,8 @@ class CredentialStore {
  public:
   // Adds `key`, replacing any key with the same access_key_id.
   void Put(AccessKey key);
+  // Forgets the key (requests signed with it fail with kUnrecognizedClient).
+  void Remove(std::string_view access_key_id);
   // A copy of the key, or nullopt when unknown.
   std::optional<AccessKey> Find(std::string_view access_key_id) const;
 
@@ -83,16 +89,32 @@ struct VerifyOptions {
 Result<Caller> VerifyRequest(const HttpRequestView& request, const CredentialStore& credentials,
                              SysMillis now, const VerifyOptions& options = {});
 
-// The single authorization point: may `principal` perform `action` ("cloudtrail:LookupEvents")
-// on `resource` ("*" or an ARN)? Returns OK or kAccessDenied with AWS's message
-// "User: <arn> is not authorized to perform: <action> on resource: <resource>".
-// Today the administrator holds full access; users, groups and policies plug in here later.
-// Implementations are thread-safe.
+// One request to authorize: who, what, on which resource, and the facts that condition keys
+// (aws:SourceIp, aws:SecureTransport, aws:CurrentTime, aws:RequestedRegion, MFA) are read from.
+struct AuthzRequest {
+  AuthzRequest(const Principal& p, std::string_view a, std::string_view r)
+      : principal(p), action(a), resource(r) {}
+  const Principal& principal;
+  std::string_view action;    // "cloudtrail:LookupEvents"
+  std::string_view resource;  // "*" or an ARN
+  std::string_view source_ip;
+  bool secure_transport = false;
+  SysMillis now{};
+  std::string_view region;  // aws:RequestedRegion
+  // Service-specific condition keys (e.g. s3:prefix), lower-case names; may be null.
+  const std::vector<std::pair<std::string, std::string>>* keys = nullptr;
+};
+
+// "User: <arn> is not authorized to perform: <action> on resource: <resource>" (kAccessDenied),
+// with " with an explicit deny" when a Deny statement decided.
+Status AccessDenied(const AuthzRequest& request, bool explicit_deny);
+
+// The single authorization point: may the principal perform the action on the resource? Returns
+// OK or kAccessDenied (AccessDenied above). Implementations are thread-safe.
 class Authorizer {
  public:
   virtual ~Authorizer() = default;
-  virtual Status Authorize(const Principal& principal, std::string_view action,
-                           std::string_view resource) const = 0;
+  virtual Status Authorize(const AuthzRequest& request) const = 0;
 };
 
 // Allows every principal whose account matches `account_id` (the administrator's account);

@@ -212,11 +212,10 @@ void Dispatcher::HandleJson(std::shared_ptr<Call> call) {
   call->event_source = std::string(op->event_source);
   api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
 
-  Status allowed = authorizer_.Authorize(call->caller->principal, op->action, "*");
-  if (!allowed.ok()) return Finish(call, allowed, {});
-
   Result<Outcome> outcome = Status(Error::kInternal, "no handler");
   if (op->handle_raw != nullptr) {
+    Status allowed = Authorize(*call, op->action, "*");
+    if (!allowed.ok()) return Finish(call, allowed, {});
     outcome = op->handle_raw(services_, ctx, call->body);
   } else {
     auto doc = api::JsonDocument::Parse(call->body);
@@ -228,10 +227,23 @@ void Dispatcher::HandleJson(std::shared_ptr<Call> call) {
     }
     call->request_parameters = api::LowerCamelJson(root);
     if (call->request_parameters == "{}") call->request_parameters.clear();
+    Status allowed =
+        Authorize(*call, op->action, api::handlers::JsonResource(services_, ctx, op->action, root));
+    if (!allowed.ok()) return Finish(call, allowed, {});
     outcome = op->handle(services_, ctx, root);
   }
   if (!outcome.ok()) return Finish(call, outcome.status(), {});
   Finish(call, Status::Ok(), std::move(*outcome));
+}
+
+Status Dispatcher::Authorize(const Call& call, std::string_view action,
+                             std::string_view resource) const {
+  auth::AuthzRequest request{call.caller->principal, action, resource};
+  request.source_ip = call.http->remote_ip;
+  request.secure_transport = false;  // plain HTTP until the server speaks TLS
+  request.now = call.now;
+  request.region = call.caller->region;
+  return authorizer_.Authorize(request);
 }
 
 void Dispatcher::HandleQuery(std::shared_ptr<Call> call) {
@@ -255,11 +267,12 @@ void Dispatcher::HandleQuery(std::shared_ptr<Call> call) {
   call->read_only = op->read_only;
   call->event_source = std::string(op->event_source);
   call->xmlns = std::string(op->xmlns);
+  api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
   if (op->needs_authorization) {
-    Status allowed = authorizer_.Authorize(call->caller->principal, op->action, "*");
+    Status allowed = Authorize(*call, op->action,
+                               api::handlers::QueryResource(services_, ctx, op->action, params));
     if (!allowed.ok()) return Finish(call, allowed, {});
   }
-  api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
   auto outcome = op->handle(services_, ctx, params);
   if (!outcome.ok()) return Finish(call, outcome.status(), {});
   Finish(call, Status::Ok(), std::move(*outcome));
@@ -274,7 +287,7 @@ void Dispatcher::HandleS3(std::shared_ptr<Call> call) {
                   {});
   }
   std::string resource = call->s3.bucket.empty() ? "*" : "arn:aws:s3:::" + call->s3.bucket;
-  Status allowed = authorizer_.Authorize(call->caller->principal, op.action, resource);
+  Status allowed = Authorize(*call, op.action, resource);
   if (!allowed.ok()) return Finish(call, allowed, {});
   if (services_.buckets == nullptr) {
     return Finish(call, Status(Error::kS3NotImplemented, "This server has no bucket store."), {});

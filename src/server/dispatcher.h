@@ -32,6 +32,8 @@ class Dispatcher final : public RequestHandler {
   struct Call;
   void HandleJson(std::shared_ptr<Call> call);
   void HandleQuery(std::shared_ptr<Call> call);
+  // The single authorization point: every operation, with its IAM action and resource.
+  Status Authorize(const Call& call, std::string_view action, std::string_view resource) const;
   void HandleS3(std::shared_ptr<Call> call);
   api::Reply ErrorReply(const Call& call, const Status& status) const;
   void Finish(std::shared_ptr<Call> call, Status status, api::handlers::Outcome outcome);

@@ -45,7 +45,7 @@ TEST(CredentialStore, PutReplacesAKeyWithTheSameId) {
 TEST(AccountAdminAuthorizer, AllowsPrincipalsOfTheAdminAccount) {
   auto authorizer = NewAccountAdminAuthorizer(std::string(testing::kAccountId));
 
-  EXPECT_THAT(authorizer->Authorize(testing::AdminPrincipal(), "cloudtrail:LookupEvents", "*"),
+  EXPECT_THAT(authorizer->Authorize({testing::AdminPrincipal(), "cloudtrail:LookupEvents", "*"}),
               IsOk());
 }
 
@@ -55,8 +55,8 @@ TEST(AccountAdminAuthorizer, DeniesOtherAccountsWithAwsMessage) {
   other.account_id = "210987654321";
   other.arn = "arn:aws:iam::210987654321:user/mallory";
 
-  Status s = authorizer->Authorize(other, "cloudtrail:CreateTrail",
-                                   "arn:aws:cloudtrail:us-east-1:123456789012:trail/t");
+  Status s = authorizer->Authorize(
+      {other, "cloudtrail:CreateTrail", "arn:aws:cloudtrail:us-east-1:123456789012:trail/t"});
 
   ASSERT_THAT(s, HasError(Error::kAccessDenied));
   EXPECT_EQ(
@@ -69,7 +69,7 @@ TEST(AccountAdminAuthorizer, DeniesEveryoneWhenNoAccountIsConfigured) {
   auto authorizer = NewAccountAdminAuthorizer("");
   Principal nobody;
 
-  EXPECT_THAT(authorizer->Authorize(nobody, "cloudtrail:GetTrail", "*"),
+  EXPECT_THAT(authorizer->Authorize({nobody, "cloudtrail:GetTrail", "*"}),
               HasError(Error::kAccessDenied));
 }
 

@@ -18,6 +18,9 @@
 namespace ot::trail {
 class TrailRegistry;
 }  // namespace ot::trail
+namespace ot::iam {
+class IamRegistry;
+}  // namespace ot::iam
 
 namespace ot::api::handlers {
 
@@ -31,6 +34,7 @@ struct Services {
   trail::TrailRegistry* trails = nullptr;      // the account's trails (trail API, delivery)
   buckets::BucketRegistry* buckets = nullptr;  // local and remote buckets (S3 API, delivery)
   trail::Delivery* delivery = nullptr;         // log-file delivery (Start/StopLogging tell it)
+  iam::IamRegistry* iam = nullptr;             // users, groups, keys, policies, MFA, sessions
 };
 
 // One authenticated call.
@@ -105,5 +109,13 @@ Result<Outcome> GetEventSelectors(const Services&, const CallContext&, JsonValue
 Result<Outcome> AddTags(const Services&, const CallContext&, JsonValue input);
 Result<Outcome> RemoveTags(const Services&, const CallContext&, JsonValue input);
 Result<Outcome> ListTags(const Services&, const CallContext&, JsonValue input);
+
+// The resource a call is authorized against (iam.md §4), from its input: a trail ARN for the
+// trail operations (a name is resolved in the caller's region), an IAM user/group/policy/MFA ARN
+// for IAM, "*" for actions without resource-level permissions.
+std::string JsonResource(const Services& services, const CallContext& ctx, std::string_view action,
+                         JsonValue input);
+std::string QueryResource(const Services& services, const CallContext& ctx, std::string_view action,
+                          const QueryParams& params);
 
 }  // namespace ot::api::handlers

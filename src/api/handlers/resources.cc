@@ -1,0 +1,108 @@
+// Which resource each call is authorized against (iam.md §4).
+
+#include <string>
+
+#include "api/handlers/operation.h"
+#include "iam/iam.h"
+
+namespace ot::api::handlers {
+namespace {
+
+std::string StringMember(JsonValue input, std::string_view name) {
+  if (!input.is_object()) return {};
+  std::optional<JsonValue> v = input.Get(name);
+  return v && v->is_string() ? std::string(v->AsString()) : std::string();
+}
+
+// A trail addressed by name or ARN; a name is a trail of the caller's region.
+std::string TrailArn(const Services& services, const CallContext& ctx, std::string_view name) {
+  if (name.empty()) return "*";
+  if (name.starts_with("arn:")) return std::string(name);
+  return "arn:aws:cloudtrail:" + ctx.caller.region + ":" + services.account_id + ":trail/" +
+         std::string(name);
+}
+
+bool ActionIs(std::string_view action, std::initializer_list<std::string_view> names) {
+  for (std::string_view n : names) {
+    if (action == n) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string JsonResource(const Services& services, const CallContext& ctx, std::string_view action,
+                         JsonValue input) {
+  if (ActionIs(action,
+               {"cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail",
+                "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:StartLogging",
+                "cloudtrail:StopLogging"})) {
+    return TrailArn(services, ctx, StringMember(input, "Name"));
+  }
+  if (ActionIs(action, {"cloudtrail:PutEventSelectors", "cloudtrail:GetEventSelectors",
+                        "cloudtrail:PutInsightSelectors", "cloudtrail:GetInsightSelectors"})) {
+    return TrailArn(services, ctx, StringMember(input, "TrailName"));
+  }
+  if (ActionIs(action, {"cloudtrail:AddTags", "cloudtrail:RemoveTags"})) {
+    std::string id = StringMember(input, "ResourceId");
+    return id.empty() ? "*" : id;
+  }
+  if (action == "cloudtrail:ListTags" && input.is_object()) {
+    std::optional<JsonValue> list = input.Get("ResourceIdList");
+    if (list && list->is_array()) {
+      std::vector<JsonValue> items = list->Items();
+      if (items.size() == 1 && items[0].is_string()) return std::string(items[0].AsString());
+    }
+  }
+  return "*";
+}
+
+std::string QueryResource(const Services& services, const CallContext&, std::string_view action,
+                          const QueryParams& params) {
+  if (!action.starts_with("iam:")) return "*";
+  const std::string account = services.account_id;
+  auto get = [&](std::string_view name) { return std::string(params.Get(name).value_or("")); };
+  if (ActionIs(action, {"iam:ListUsers", "iam:ListGroups", "iam:ListPolicies",
+                        "iam:ListVirtualMFADevices"})) {
+    return "*";
+  }
+  if (ActionIs(action, {"iam:CreatePolicy"})) {
+    std::string path = get("Path");
+    if (path.empty()) path = "/";
+    return "arn:aws:iam::" + account + ":policy" + path + get("PolicyName");
+  }
+  if (ActionIs(action, {"iam:GetPolicy", "iam:GetPolicyVersion", "iam:DeletePolicy"})) {
+    return get("PolicyArn").empty() ? "*" : get("PolicyArn");
+  }
+  if (ActionIs(action, {"iam:CreateVirtualMFADevice"})) {
+    std::string path = get("Path");
+    if (path.empty()) path = "/";
+    return "arn:aws:iam::" + account + ":mfa" + path + get("VirtualMFADeviceName");
+  }
+  if (ActionIs(action, {"iam:DeleteVirtualMFADevice"})) return get("SerialNumber");
+  if (action == "iam:SimulatePrincipalPolicy") return get("PolicySourceArn");
+  if (ActionIs(action, {"iam:CreateGroup", "iam:GetGroup", "iam:DeleteGroup", "iam:PutGroupPolicy",
+                        "iam:GetGroupPolicy", "iam:DeleteGroupPolicy", "iam:ListGroupPolicies",
+                        "iam:AttachGroupPolicy", "iam:DetachGroupPolicy",
+                        "iam:ListAttachedGroupPolicies"}) ||
+      (ActionIs(action, {"iam:AddUserToGroup", "iam:RemoveUserFromGroup"}))) {
+    std::string name = get("GroupName");
+    if (services.iam != nullptr) {
+      if (auto g = services.iam->GetGroup(name); g.ok()) return g->arn;
+    }
+    std::string path = get("Path");
+    if (path.empty()) path = "/";
+    return "arn:aws:iam::" + account + ":group" + path + name;
+  }
+  // Everything else addresses a user (or, without UserName, the calling user).
+  std::string name = get("UserName");
+  if (name.empty()) return "*";
+  if (services.iam != nullptr) {
+    if (auto u = services.iam->GetUser(name); u.ok()) return u->arn;
+  }
+  std::string path = get("Path");
+  if (path.empty()) path = "/";
+  return "arn:aws:iam::" + account + ":user" + path + name;
+}
+
+}  // namespace ot::api::handlers
