@@ -98,6 +98,53 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
+std::string Base32Encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  out.reserve((bytes.size() * 8 + 4) / 5);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char ch : bytes) {
+    acc = (acc << 8) | static_cast<uint8_t>(ch);
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += kAlphabet[(acc >> bits) & 31];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(acc << (5 - bits)) & 31];
+  return out;
+}
+
+std::optional<std::string> Base32Decode(std::string_view text) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  // 8 characters carry 5 bytes; a final group of 1, 3 or 6 characters is never produced.
+  const size_t rest = text.size() % 8;
+  if (rest == 1 || rest == 3 || rest == 6) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() * 5 / 8);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a';
+    else if (c >= '2' && c <= '7')
+      v = c - '2' + 26;
+    else
+      return std::nullopt;
+    acc = (acc << 5) | static_cast<uint32_t>(v);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
 std::string UriEncode(std::string_view s, bool keep_slash) {
   static constexpr char kUpperHex[] = "0123456789ABCDEF";
   std::string out;

@@ -16,6 +16,12 @@ std::string Base64UrlEncode(std::string_view bytes);  // URL-safe alphabet, no p
 // Accepts both alphabets, with or without padding; nullopt on any other character.
 std::optional<std::string> Base64Decode(std::string_view text);
 
+// RFC 4648 base32 (A-Z 2-7) without padding: the seed text of TOTP authenticators.
+std::string Base32Encode(std::string_view bytes);
+// Accepts upper and lower case, with or without trailing '=' padding; nullopt on any other
+// character or on a length no encoding produces.
+std::optional<std::string> Base32Decode(std::string_view text);
+
 // RFC 3986 percent-encoding: unreserved A-Z a-z 0-9 - _ . ~ stay, the rest become %XX (uppercase).
 // With keep_slash, '/' also stays (SigV4 canonical URIs).
 std::string UriEncode(std::string_view s, bool keep_slash = false);

@@ -74,6 +74,51 @@ Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes) {
   return out;
 }
 
+std::string ZlibCompress(std::string_view data, int level) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(level);
+  OT_CHECK(c != nullptr);
+  std::string out(libdeflate_zlib_compress_bound(c, data.size()), '\0');
+  size_t n = libdeflate_zlib_compress(c, data.data(), data.size(), out.data(), out.size());
+  libdeflate_free_compressor(c);
+  OT_CHECK(n > 0);
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> ZlibDecompress(std::string_view data, size_t max_bytes) {
+  z_stream zs{};
+  if (inflateInit(&zs) != Z_OK) return Status(Error::kInternal, "inflateInit failed");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  Status status;
+  char buf[16384];
+  while (true) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buf, sizeof(buf) - zs.avail_out);
+    if (out.size() > max_bytes) {
+      status =
+          Status(Error::kValidation, "zlib data exceeds " + std::to_string(max_bytes) + " bytes");
+      break;
+    }
+    if (rc == Z_STREAM_END) break;
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
+      status = Status(Error::kValidation, "zlib data is truncated");
+      break;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      status = Status(Error::kValidation,
+                      std::string("zlib data is corrupt: ") + (zs.msg ? zs.msg : "inflate error"));
+      break;
+    }
+  }
+  inflateEnd(&zs);
+  if (!status.ok()) return status;
+  return out;
+}
+
 uint32_t Crc32(std::string_view data, uint32_t crc) {
   return libdeflate_crc32(crc, data.data(), data.size());
 }

@@ -16,6 +16,13 @@ std::string GzipCompress(std::string_view data, int level = 6);
 // Fails with kValidation on corrupt input, or when the output would exceed `max_bytes`.
 Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes);
 
+// A zlib stream (RFC 1950: header, deflate, Adler-32) holding `data`: PNG's IDAT format.
+std::string ZlibCompress(std::string_view data, int level = 6);
+
+// Inflates one zlib stream. Fails with kValidation on corrupt input, or when the output would
+// exceed `max_bytes`.
+Result<std::string> ZlibDecompress(std::string_view data, size_t max_bytes);
+
 // True when `data` starts with the gzip magic bytes.
 bool LooksGzipped(std::string_view data);
 
