@@ -152,7 +152,7 @@ Status BucketRegistry::AddRemote(RemoteBucketConfig config) {
   }
   if (config.region.empty()) config.region = "us-east-1";
   auto remote = std::make_shared<Remote>();
-  remote->client = std::make_unique<internal::S3Client>(config, env_.clock);
+  remote->client = std::make_unique<internal::S3Client>(config, env_.clock, &shutting_down_);
   remote->config = config;
   std::lock_guard lock(mu_);
   if (buckets_.contains(config.name)) {
@@ -330,6 +330,7 @@ Status BucketRegistry::PutRemote(const Remote& remote, const PutObjectRequest& r
   Status last = Status::Ok();
   int redirects = 0;
   for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
+    if (shutting_down_) return Status(Error::kUnavailable, "shutting down");
     internal::S3Attempt result = remote.client->PutObject(request, retry.timeout);
     if (result.status.ok() || !result.retryable) return result.status;
     if (result.region_changed && ++redirects <= 2) {
@@ -341,11 +342,33 @@ Status BucketRegistry::PutRemote(const Remote& remote, const PutObjectRequest& r
     if (retry.sleep) {
       retry.sleep(backoff);
     } else {
-      std::this_thread::sleep_for(backoff);
+      std::unique_lock lock(sleep_mu_);
+      sleep_cv_.wait_for(lock, backoff, [&] { return shutting_down_.load(); });
     }
     backoff = std::min(backoff * 2, retry.max_backoff);
   }
   return last;
+}
+
+Status BucketRegistry::CheckRemote(std::string_view bucket) const {
+  std::shared_ptr<Remote> remote;
+  {
+    std::lock_guard lock(mu_);
+    auto it = remotes_.find(bucket);
+    if (it == remotes_.end()) return Status::Ok();
+    remote = it->second;
+  }
+  internal::S3Attempt result = remote->client->HeadBucket(options_.retry.timeout);
+  if (result.region_changed) result = remote->client->HeadBucket(options_.retry.timeout);
+  return result.status;
+}
+
+void BucketRegistry::Shutdown() {
+  {
+    std::lock_guard lock(sleep_mu_);
+    shutting_down_ = true;
+  }
+  sleep_cv_.notify_all();
 }
 
 }  // namespace ot::buckets

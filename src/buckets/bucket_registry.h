@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -107,6 +109,14 @@ class BucketRegistry {
   // (transport, 5xx after all retries) or kAccessDenied/kNoSuchBucket/kValidation (4xx).
   Status PutObject(const PutObjectRequest& request);
 
+  // Whether a remote bucket exists on its service (HeadBucket): OK, kNoSuchBucket,
+  // kAccessDenied, or kUnavailable when the service cannot be reached. OK for local buckets.
+  Status CheckRemote(std::string_view bucket) const;
+
+  // Abandons remote transfers in progress and the waits between retries (they fail with
+  // kUnavailable "shutting down"), so that the server stops promptly. Irreversible.
+  void Shutdown();
+
   // Local objects of a bucket: keys, sorted. kNoSuchBucket; empty for remote buckets.
   Result<std::vector<std::string>> ListLocalKeys(std::string_view bucket) const;
 
@@ -125,6 +135,9 @@ class BucketRegistry {
   mutable std::mutex mu_;
   std::map<std::string, BucketInfo, std::less<>> buckets_;
   std::map<std::string, std::shared_ptr<Remote>, std::less<>> remotes_;
+  std::atomic<bool> shutting_down_{false};
+  std::mutex sleep_mu_;
+  std::condition_variable sleep_cv_;
 };
 
 }  // namespace ot::buckets

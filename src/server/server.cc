@@ -63,8 +63,10 @@ struct Server::Impl {
 
   Impl(const ServerConfig& c, Env& e) : config(c), env(e) {}
   ~Impl() {
-    // Stop delivery first (it reads the store and writes buckets), then the writer (running the
+    // Stop delivery first (it reads the store and writes buckets; remote transfers and retry
+    // waits are abandoned, the batch is redone after the restart), then the writer (running the
     // last callbacks) while the io_context still exists.
+    if (buckets) buckets->Shutdown();
     delivery.reset();
     services.reset();
     buckets.reset();
@@ -110,8 +112,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   trail::RegistryOptions trail_options;
   trail_options.account_id = impl->state.account_id;
   buckets::BucketRegistry* bucket_registry = impl->buckets.get();
+  // A remote bucket must exist on its service (HeadBucket); one that cannot be reached right now
+  // is accepted: delivery retries and reports the error in GetTrailStatus.
   trail_options.bucket_exists = [bucket_registry](std::string_view bucket) {
-    return bucket_registry->Get(bucket).ok();
+    if (!bucket_registry->Get(bucket).ok()) return false;
+    return bucket_registry->CheckRemote(bucket).code() != Error::kNoSuchBucket;
   };
   OT_ASSIGN_OR_RETURN(impl->trails, trail::TrailRegistry::Open(*impl->metadata, trail_options));
 

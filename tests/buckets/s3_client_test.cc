@@ -347,5 +347,51 @@ TEST_F(RemoteTest, RefusedConnectionIsRetriedThenReported) {
   EXPECT_EQ(sleeps_.size(), 3u);
 }
 
+TEST_F(RemoteTest, CheckRemoteAsksTheServiceWithASignedHeadBucket) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  EXPECT_THAT(reg->CheckRemote("remote-logs"), IsOk());
+  ASSERT_EQ(s3.received().size(), 1u);
+  EXPECT_EQ(s3.received()[0].path, "/remote-logs");
+  EXPECT_EQ(s3.received()[0].service, "s3");
+  s3.AnswerAlways(404, "");  // HEAD answers have no body: the status alone says it
+  EXPECT_THAT(reg->CheckRemote("remote-logs"), HasError(Error::kNoSuchBucket));
+  s3.AnswerAlways(403, "");
+  EXPECT_THAT(reg->CheckRemote("remote-logs"), HasError(Error::kAccessDenied));
+  EXPECT_THAT(reg->CheckRemote("not-remote"), IsOk()) << "local or unknown: nothing to ask";
+}
+
+TEST_F(RemoteTest, ShutdownAbandonsRetryWaits) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  RegistryOptions options;
+  options.dir = dir_.path() + "/buckets";
+  options.retry.max_attempts = 6;
+  options.retry.initial_backoff = std::chrono::seconds(20);  // real waits, far longer than a test
+  auto reg = BucketRegistry::Open(options, store_, env_);
+  ASSERT_THAT(reg, IsOk());
+  RemoteBucketConfig c;
+  c.name = "remote-logs";
+  c.endpoint = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  c.access_key_id = kKey;
+  c.secret_access_key = kSecret;
+  ASSERT_THAT((*reg)->AddRemote(c), IsOk());
+
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    (*reg)->Shutdown();
+  });
+  Status s = (*reg)->PutObject(Put("k", "b"));
+  stopper.join();
+  EXPECT_THAT(s, HasError(Error::kUnavailable));
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("shutting down"));
+}
+
 }  // namespace
 }  // namespace ot::buckets

@@ -163,20 +163,34 @@ def test_remote_down_for_a_while_then_back_loses_and_duplicates_nothing(
         assert KEY.match(key), key
 
 
-def test_trail_on_a_bucket_the_remote_server_lacks_reports_no_such_bucket(
-        fresh_server, s3rver, tmp_path):
+def test_create_trail_refuses_a_bucket_the_remote_server_lacks(fresh_server, s3rver, tmp_path):
     bucket, name = "remote-missing", f"trail-{uuid.uuid4().hex[:6]}"
     srv = serve_with_remote(fresh_server, tmp_path, s3rver.bucket_config(bucket))
+    result = srv.aws("cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket,
+                     check=False)
+    assert result.returncode != 0
+    assert "S3BucketDoesNotExistException" in result.stderr, result.stderr
+    assert srv.client().describe_trails()["trailList"] == []
+
+
+def test_a_remote_bucket_that_goes_away_reports_no_such_bucket_then_recovers(
+        fresh_server, s3rver, tmp_path):
+    bucket, name = "remote-vanishing", f"trail-{uuid.uuid4().hex[:6]}"
+    s3 = s3rver.client()
+    s3.create_bucket(Bucket=bucket)
+    srv = serve_with_remote(fresh_server, tmp_path, s3rver.bucket_config(bucket))
     make_trail(srv, bucket, name)
-    acked = acked_ingest(srv, batch(50, "NoBucketYet"))
+    # Empty it (a first delivery may have landed) and remove it while the trail logs.
+    for key in remote_files(s3, bucket):
+        s3.delete_object(Bucket=bucket, Key=key)
+    s3.delete_bucket(Bucket=bucket)
+    acked = acked_ingest(srv, batch(50, "BucketGone"))
 
     status = wait_for_status(srv, name, lambda s: s.get("LatestDeliveryError"), 20,
                              "no LatestDeliveryError for a missing remote bucket")
     assert status["LatestDeliveryError"] == "NoSuchBucket"
-    assert "LatestDeliveryTime" not in status
 
-    # Once the bucket exists the pending events arrive, once, and the error clears.
-    s3 = s3rver.client()
+    # Once the bucket exists again the pending events arrive, once, and the error clears.
     s3.create_bucket(Bucket=bucket)
     files = wait_for_events(s3, bucket, acked, timeout=30)
     assert [i for i, c in event_counts(files, acked).items() if c > 1] == []

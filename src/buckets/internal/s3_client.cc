@@ -44,6 +44,10 @@ std::string XmlElement(std::string_view body, std::string_view name) {
   return std::string(body.substr(start, end - start));
 }
 
+int AbortWhenCancelled(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 size_t CollectBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
   if (out->size() < (64u << 10)) out->append(data, size * n);
@@ -76,8 +80,8 @@ std::string S3Client::Region() const {
   return region_;
 }
 
-S3Client::S3Client(RemoteBucketConfig config, Clock& clock)
-    : config_(std::move(config)), clock_(clock), region_(config_.region) {
+S3Client::S3Client(RemoteBucketConfig config, Clock& clock, const std::atomic<bool>* cancel)
+    : config_(std::move(config)), clock_(clock), cancel_(cancel), region_(config_.region) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   size_t sep = config_.endpoint.find("://");
@@ -88,17 +92,8 @@ S3Client::S3Client(RemoteBucketConfig config, Clock& clock)
 
 S3Attempt S3Client::PutObject(const PutObjectRequest& request,
                               std::chrono::milliseconds timeout) const {
-  std::string encoded_key = UriEncode(request.key, /*keep_slash=*/true);
-  std::string host = config_.path_style ? host_ : config_.name + "." + host_;
-  std::string path =
-      config_.path_style ? "/" + config_.name + "/" + encoded_key : "/" + encoded_key;
-  std::string url = scheme_ + "://" + host + path;
-
-  // Headers to sign and send, lowercase names.
   std::vector<std::pair<std::string, std::string>> headers;
-  headers.emplace_back("host", host);
   headers.emplace_back("content-type", std::string(request.content_type));
-  headers.emplace_back("x-amz-content-sha256", crypto::Sha256Hex(request.body));
   // Integrity on the server side too: base64 of the big-endian CRC-32 (protocols.md §5.4, §5.8).
   uint32_t crc = Crc32(request.body);
   const char crc_bytes[4] = {static_cast<char>(crc >> 24), static_cast<char>(crc >> 16),
@@ -106,12 +101,33 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   headers.emplace_back("x-amz-checksum-crc32", Base64Encode(std::string_view(crc_bytes, 4)));
   for (const auto& [k, v] : request.metadata) headers.emplace_back("x-amz-meta-" + Lower(k), v);
   for (const auto& [k, v] : request.headers) headers.emplace_back(Lower(k), v);
+  return Send("PUT", request.key, request.body, std::move(headers), timeout);
+}
+
+S3Attempt S3Client::HeadBucket(std::chrono::milliseconds timeout) const {
+  return Send("HEAD", "", "", {}, timeout);
+}
+
+S3Attempt S3Client::Send(std::string_view method, std::string_view key, std::string_view body,
+                         std::vector<std::pair<std::string, std::string>> extra,
+                         std::chrono::milliseconds timeout) const {
+  std::string encoded_key = UriEncode(key, /*keep_slash=*/true);
+  std::string host = config_.path_style ? host_ : config_.name + "." + host_;
+  std::string path = config_.path_style ? "/" + config_.name : "";
+  if (!key.empty() || !config_.path_style) path += "/" + encoded_key;
+  std::string url = scheme_ + "://" + host + path;
+
+  // Headers to sign and send, lowercase names.
+  std::vector<std::pair<std::string, std::string>> headers;
+  headers.emplace_back("host", host);
+  headers.emplace_back("x-amz-content-sha256", crypto::Sha256Hex(body));
+  for (auto& h : extra) headers.push_back(std::move(h));
 
   auth::HttpRequestView view;
-  view.method = "PUT";
+  view.method = std::string(method);
   view.raw_path = path;
   for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
-  view.body = request.body;
+  view.body = body;
   std::string region = Region();
   auth::SignedHeaders signature =
       auth::SignRequest(view, config_.access_key_id, config_.secret_access_key,
@@ -136,9 +152,19 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   std::string bucket_region;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  const std::string method_text(method);
+  if (method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method_text.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  if (cancel_ != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbortWhenCancelled);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel_));
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
@@ -156,17 +182,24 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
 
+  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+    return {Status(Error::kUnavailable, "shutting down: " + method_text + " " + url), false, 0};
+  }
   if (rc != CURLE_OK) {
     std::string what = rc == CURLE_COULDNT_CONNECT        ? "connection refused"
                        : rc == CURLE_OPERATION_TIMEDOUT   ? "timed out"
                        : rc == CURLE_COULDNT_RESOLVE_HOST ? "could not resolve host"
                                                           : "transport error";
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
-    return {Status(Error::kUnavailable, what + ": PUT " + url + ": " + detail), true, 0};
+    return {Status(Error::kUnavailable, what + ": " + method_text + " " + url + ": " + detail),
+            true, 0};
   }
   int status = static_cast<int>(http_status);
   if (status >= 200 && status < 300) return {Status::Ok(), false, status};
   std::string code = S3ErrorCode(response);
+  if (code.empty() && method == "HEAD") {  // HEAD answers carry no body
+    code = status == 404 ? "NoSuchBucket" : status == 403 ? "AccessDenied" : "";
+  }
   if (code.empty()) code = "HTTP " + std::to_string(status);
   if (status == 301 || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed") {
     std::string right = bucket_region.empty() ? XmlElement(response, "Region") : bucket_region;
@@ -181,8 +214,8 @@ S3Attempt S3Client::PutObject(const PutObjectRequest& request,
   }
   bool retryable = status >= 500 || status == 429 || code == "SlowDown" ||
                    code == "RequestTimeout" || code == "InternalError";
-  return {Status(ErrorForS3Code(code, status),
-                 code + ": PUT " + url + " answered HTTP " + std::to_string(status)),
+  return {Status(ErrorForS3Code(code, status), code + ": " + method_text + " " + url +
+                                                   " answered HTTP " + std::to_string(status)),
           retryable, status};
 }
 
