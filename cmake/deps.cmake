@@ -14,6 +14,13 @@ add_library(ot_libdeflate INTERFACE)
 target_include_directories(ot_libdeflate SYSTEM INTERFACE ${LIBDEFLATE_INCLUDE_DIR})
 target_link_libraries(ot_libdeflate INTERFACE ${LIBDEFLATE_LIBRARY})
 
+# libqrencode: the QR code of CreateVirtualMFADevice in iam/ only (we write the PNG ourselves).
+find_path(QRENCODE_INCLUDE_DIR qrencode.h REQUIRED)
+find_library(QRENCODE_LIBRARY qrencode REQUIRED)
+add_library(ot_qrencode INTERFACE)
+target_include_directories(ot_qrencode SYSTEM INTERFACE ${QRENCODE_INCLUDE_DIR})
+target_link_libraries(ot_qrencode INTERFACE ${QRENCODE_LIBRARY})
+
 # libcurl: the S3 client in buckets/ only.
 find_package(CURL REQUIRED)
 add_library(ot_curl INTERFACE)

@@ -91,6 +91,18 @@ constexpr std::string_view kReadOnlyDocument = R"({
   ]
 })";
 
+// The bootstrap administrator's policy: everything, everywhere.
+constexpr std::string_view kAdministratorDocument = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "*",
+      "Resource": "*"
+    }
+  ]
+})";
+
 // Sorted by name (ListPolicies order).
 constexpr ManagedPolicy kPolicies[] = {
     {
@@ -114,6 +126,17 @@ constexpr ManagedPolicy kPolicies[] = {
         .create_date = "2022-06-14T17:19:05Z",
         .update_date = "2022-06-14T17:19:05Z",
         .document = kReadOnlyDocument,
+    },
+    {
+        .name = "AdministratorAccess",
+        .arn = "arn:aws:iam::aws:policy/AdministratorAccess",
+        .path = "/",
+        .policy_id = "ANPAOTADMINISTRATOR01",
+        .description = "Provides full access to AWS services and resources.",
+        .default_version_id = "v1",
+        .create_date = "2015-02-06T18:39:46Z",
+        .update_date = "2015-02-06T18:39:46Z",
+        .document = kAdministratorDocument,
     },
 };
 

@@ -11,6 +11,7 @@
 // creates them.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -216,6 +217,16 @@ class IamRegistry {
       const auth::Principal& principal) const = 0;
   // Policies of a user, group (PolicySourceArn of SimulatePrincipalPolicy).
   virtual Result<std::vector<auth::NamedPolicy>> PoliciesOfArn(std::string_view arn) const = 0;
+  // The compiled permissions boundary of an IAM user principal, or nullopt when it has none.
+  // An Allow must also be allowed by the boundary (iam.md §2.6).
+  virtual Result<std::optional<auth::NamedPolicy>> BoundaryOf(
+      const auth::Principal& principal) const = 0;
+
+  // The account every entity belongs to (IamOptions::account_id).
+  virtual const std::string& AccountId() const = 0;
+  // Bumped by every successful mutation: what PoliciesOf returns can only change when this
+  // does, so callers may cache per principal and generation.
+  virtual uint64_t Generation() const = 0;
 };
 
 // The single authorization point of the server, backed by IAM policies: an explicit Deny wins,

@@ -1,0 +1,124 @@
+// NewPolicyAuthorizer: every request's decision from the caller's IAM policies (iam.md §2.6).
+// The compiled policy set of each principal is cached and reused until the registry's
+// generation moves, so the per-request cost is a shared-lock lookup, building the condition
+// context, and Decide().
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "iam/iam.h"
+
+namespace ot::iam {
+namespace {
+
+struct PolicySet {
+  uint64_t generation = 0;
+  bool known = false;  // false: the principal no longer exists, so nothing is allowed
+  std::vector<auth::NamedPolicy> policies;
+  std::optional<auth::NamedPolicy> boundary;
+};
+
+bool IsIamOrSts(std::string_view action) {
+  auto prefixed = [&](std::string_view p) {
+    if (action.size() < p.size()) return false;
+    for (size_t i = 0; i < p.size(); ++i) {
+      char c = action[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != p[i]) return false;
+    }
+    return true;
+  };
+  return prefixed("iam:") || prefixed("sts:");
+}
+
+class PolicyAuthorizer final : public auth::Authorizer {
+ public:
+  explicit PolicyAuthorizer(const IamRegistry& registry) : registry_(registry) {}
+
+  Status Authorize(const auth::AuthzRequest& request) const override {
+    const auth::Principal& p = request.principal;
+    if (p.account_id != registry_.AccountId()) return auth::AccessDenied(request, false);
+    if (p.type == auth::PrincipalType::kRoot) return Status::Ok();  // the account owner
+    // AWS: GetSessionToken sessions without MFA may not call IAM, and of STS only what needs no
+    // permission (protocols.md §4).
+    if (p.temporary && !p.mfa_authenticated && IsIamOrSts(request.action)) {
+      return auth::AccessDenied(request, false);
+    }
+    std::shared_ptr<const PolicySet> set = SetFor(p);
+    if (!set->known) return auth::AccessDenied(request, false);
+
+    auth::RequestContext ctx;
+    ctx.action = request.action;
+    ctx.resource = request.resource;
+    auth::RequestFacts facts;
+    facts.principal_arn = p.arn;
+    facts.principal_account = p.account_id;
+    facts.user_id = p.principal_id;
+    facts.user_name = p.user_name;
+    facts.temporary_credentials = p.temporary;
+    facts.mfa_authenticated = p.mfa_authenticated;
+    if (p.mfa_authenticated && p.mfa_auth_time) {
+      facts.mfa_age = std::max(
+          std::chrono::seconds(0),
+          std::chrono::duration_cast<std::chrono::seconds>(request.now - *p.mfa_auth_time));
+    }
+    facts.source_ip = request.source_ip;
+    facts.secure_transport = request.secure_transport;
+    facts.now = request.now;
+    facts.requested_region = request.region;
+    auth::SetGlobalKeys(facts, ctx);
+    if (request.keys != nullptr) {
+      for (const auto& [key, value] : *request.keys) ctx.keys[key].push_back(value);
+    }
+
+    const auth::Decision d = auth::Decide(set->policies, ctx);
+    if (d != auth::Decision::kAllowed) {
+      return auth::AccessDenied(request, d == auth::Decision::kExplicitDeny);
+    }
+    if (set->boundary) {
+      const auth::Decision b = auth::Decide(std::span(&*set->boundary, 1), ctx);
+      if (b != auth::Decision::kAllowed) {
+        return auth::AccessDenied(request, b == auth::Decision::kExplicitDeny);
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<const PolicySet> SetFor(const auth::Principal& p) const {
+    const uint64_t generation = registry_.Generation();
+    std::string key = p.arn;
+    key += '\n';
+    key += p.principal_id;
+    {
+      std::shared_lock lock(mu_);
+      auto it = cache_.find(key);
+      if (it != cache_.end() && it->second->generation == generation) return it->second;
+    }
+    auto set = std::make_shared<PolicySet>();
+    set->generation = generation;
+    auto policies = registry_.PoliciesOf(p);
+    auto boundary = registry_.BoundaryOf(p);
+    if (policies.ok() && boundary.ok()) {
+      set->known = true;
+      set->policies = std::move(*policies);
+      set->boundary = std::move(*boundary);
+    }
+    std::unique_lock lock(mu_);
+    // A stale generation read above only costs one more rebuild on the next request.
+    if (cache_.size() > 10000) cache_.clear();
+    cache_[key] = set;
+    return set;
+  }
+
+  const IamRegistry& registry_;
+  mutable std::shared_mutex mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const PolicySet>> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<auth::Authorizer> NewPolicyAuthorizer(const IamRegistry& registry) {
+  return std::make_unique<PolicyAuthorizer>(registry);
+}
+
+}  // namespace ot::iam
