@@ -1,3 +1,4 @@
+#include "api/handlers/iam_operations.h"
 #include "api/handlers/operation.h"
 
 namespace ot::api::handlers {
@@ -30,9 +31,71 @@ constexpr JsonOperation kOpenTrailOperations[] = {
     {"IngestEvents", kCloudTrail, "cloudtrail:IngestEvents", false, nullptr, &IngestEvents},
 };
 
+constexpr std::string_view kSts = "sts.amazonaws.com";
+constexpr std::string_view kStsXmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
+constexpr std::string_view kIam = "iam.amazonaws.com";
+constexpr std::string_view kIamXmlns = "https://iam.amazonaws.com/doc/2010-05-08/";
+
+// {name, event_source, action (iam.md §4.7), xmlns, read_only, needs_authorization, handler}.
 constexpr QueryOperation kQueryOperations[] = {
-    {"GetCallerIdentity", "sts.amazonaws.com", "sts:GetCallerIdentity",
-     "https://sts.amazonaws.com/doc/2011-06-15/", true, false, &GetCallerIdentity},
+    {"GetCallerIdentity", kSts, "sts:GetCallerIdentity", kStsXmlns, true, false,
+     &GetCallerIdentity},
+    // No permission needed: it is an authentication step (iam.md §4.7). Not read_only here so
+    // the record keeps the issued key id and expiration in responseElements, as CloudTrail's
+    // does; the record's readOnly is still true (IsReadOnlyName: "Get…").
+    {"GetSessionToken", kSts, "sts:GetSessionToken", kStsXmlns, false, false, &GetSessionToken},
+    {"CreateUser", kIam, "iam:CreateUser", kIamXmlns, false, true, &CreateUser},
+    {"GetUser", kIam, "iam:GetUser", kIamXmlns, true, true, &GetUser},
+    {"ListUsers", kIam, "iam:ListUsers", kIamXmlns, true, true, &ListUsers},
+    {"DeleteUser", kIam, "iam:DeleteUser", kIamXmlns, false, true, &DeleteUser},
+    {"CreateGroup", kIam, "iam:CreateGroup", kIamXmlns, false, true, &CreateGroup},
+    {"GetGroup", kIam, "iam:GetGroup", kIamXmlns, true, true, &GetGroup},
+    {"ListGroups", kIam, "iam:ListGroups", kIamXmlns, true, true, &ListGroups},
+    {"DeleteGroup", kIam, "iam:DeleteGroup", kIamXmlns, false, true, &DeleteGroup},
+    {"AddUserToGroup", kIam, "iam:AddUserToGroup", kIamXmlns, false, true, &AddUserToGroup},
+    {"RemoveUserFromGroup", kIam, "iam:RemoveUserFromGroup", kIamXmlns, false, true,
+     &RemoveUserFromGroup},
+    {"ListGroupsForUser", kIam, "iam:ListGroupsForUser", kIamXmlns, true, true, &ListGroupsForUser},
+    {"CreateAccessKey", kIam, "iam:CreateAccessKey", kIamXmlns, false, true, &CreateAccessKey},
+    {"ListAccessKeys", kIam, "iam:ListAccessKeys", kIamXmlns, true, true, &ListAccessKeys},
+    {"UpdateAccessKey", kIam, "iam:UpdateAccessKey", kIamXmlns, false, true, &UpdateAccessKey},
+    {"DeleteAccessKey", kIam, "iam:DeleteAccessKey", kIamXmlns, false, true, &DeleteAccessKey},
+    {"PutUserPolicy", kIam, "iam:PutUserPolicy", kIamXmlns, false, true, &PutUserPolicy},
+    {"GetUserPolicy", kIam, "iam:GetUserPolicy", kIamXmlns, true, true, &GetUserPolicy},
+    {"DeleteUserPolicy", kIam, "iam:DeleteUserPolicy", kIamXmlns, false, true, &DeleteUserPolicy},
+    {"ListUserPolicies", kIam, "iam:ListUserPolicies", kIamXmlns, true, true, &ListUserPolicies},
+    {"PutGroupPolicy", kIam, "iam:PutGroupPolicy", kIamXmlns, false, true, &PutGroupPolicy},
+    {"GetGroupPolicy", kIam, "iam:GetGroupPolicy", kIamXmlns, true, true, &GetGroupPolicy},
+    {"DeleteGroupPolicy", kIam, "iam:DeleteGroupPolicy", kIamXmlns, false, true,
+     &DeleteGroupPolicy},
+    {"ListGroupPolicies", kIam, "iam:ListGroupPolicies", kIamXmlns, true, true, &ListGroupPolicies},
+    {"CreatePolicy", kIam, "iam:CreatePolicy", kIamXmlns, false, true, &CreatePolicy},
+    {"GetPolicy", kIam, "iam:GetPolicy", kIamXmlns, true, true, &GetPolicy},
+    {"GetPolicyVersion", kIam, "iam:GetPolicyVersion", kIamXmlns, true, true, &GetPolicyVersion},
+    {"ListPolicies", kIam, "iam:ListPolicies", kIamXmlns, true, true, &ListPolicies},
+    {"DeletePolicy", kIam, "iam:DeletePolicy", kIamXmlns, false, true, &DeletePolicy},
+    {"AttachUserPolicy", kIam, "iam:AttachUserPolicy", kIamXmlns, false, true, &AttachUserPolicy},
+    {"DetachUserPolicy", kIam, "iam:DetachUserPolicy", kIamXmlns, false, true, &DetachUserPolicy},
+    {"ListAttachedUserPolicies", kIam, "iam:ListAttachedUserPolicies", kIamXmlns, true, true,
+     &ListAttachedUserPolicies},
+    {"AttachGroupPolicy", kIam, "iam:AttachGroupPolicy", kIamXmlns, false, true,
+     &AttachGroupPolicy},
+    {"DetachGroupPolicy", kIam, "iam:DetachGroupPolicy", kIamXmlns, false, true,
+     &DetachGroupPolicy},
+    {"ListAttachedGroupPolicies", kIam, "iam:ListAttachedGroupPolicies", kIamXmlns, true, true,
+     &ListAttachedGroupPolicies},
+    {"CreateVirtualMFADevice", kIam, "iam:CreateVirtualMFADevice", kIamXmlns, false, true,
+     &CreateVirtualMFADevice},
+    {"EnableMFADevice", kIam, "iam:EnableMFADevice", kIamXmlns, false, true, &EnableMFADevice},
+    {"DeactivateMFADevice", kIam, "iam:DeactivateMFADevice", kIamXmlns, false, true,
+     &DeactivateMFADevice},
+    {"ListMFADevices", kIam, "iam:ListMFADevices", kIamXmlns, true, true, &ListMFADevices},
+    {"ListVirtualMFADevices", kIam, "iam:ListVirtualMFADevices", kIamXmlns, true, true,
+     &ListVirtualMFADevices},
+    {"DeleteVirtualMFADevice", kIam, "iam:DeleteVirtualMFADevice", kIamXmlns, false, true,
+     &DeleteVirtualMFADevice},
+    {"SimulatePrincipalPolicy", kIam, "iam:SimulatePrincipalPolicy", kIamXmlns, true, true,
+     &SimulatePrincipalPolicy},
 };
 
 template <size_t N>
