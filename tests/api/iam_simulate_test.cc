@@ -215,5 +215,28 @@ TEST(FindQueryOperation, RoutesIamAndStsActionsByTheSigningService) {
   EXPECT_EQ(FindQueryOperation("iam", "createUser"), nullptr);
 }
 
+TEST(QueryResource, IamCallsAreAuthorizedAgainstTheAddressedEntity) {
+  HandlerEnv env;
+  FakeIam iam;
+  env.services->iam = &iam;
+  ASSERT_THAT(iam.CreateUser("alice", "/dev/", {}, std::nullopt), IsOk());
+  struct Case {
+    std::string_view action, form, resource;
+  };
+  const Case cases[] = {
+      {"iam:GetUser", "UserName=alice", "arn:aws:iam::111122223333:user/dev/alice"},
+      {"iam:CreateAccessKey", "", "arn:aws:iam::111122223333:user/admin"},
+      {"iam:CreateUser", "UserName=bob&Path=%2Fops%2F", "arn:aws:iam::111122223333:user/ops/bob"},
+      {"iam:AttachGroupPolicy", "GroupName=auditors", "arn:aws:iam::111122223333:group/auditors"},
+      {"iam:ListUsers", "", "*"},
+      {"sts:GetSessionToken", "", "*"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.action);
+    EXPECT_EQ(QueryResource(*env.services, env.Context(), c.action, QueryParams::Parse(c.form)),
+              c.resource);
+  }
+}
+
 }  // namespace
 }  // namespace ot::api::handlers

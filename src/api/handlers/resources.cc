@@ -57,7 +57,7 @@ std::string JsonResource(const Services& services, const CallContext& ctx, std::
   return "*";
 }
 
-std::string QueryResource(const Services& services, const CallContext&, std::string_view action,
+std::string QueryResource(const Services& services, const CallContext& ctx, std::string_view action,
                           const QueryParams& params) {
   if (!action.starts_with("iam:")) return "*";
   const std::string account = services.account_id;
@@ -96,7 +96,11 @@ std::string QueryResource(const Services& services, const CallContext&, std::str
   }
   // Everything else addresses a user (or, without UserName, the calling user).
   std::string name = get("UserName");
-  if (name.empty()) return "*";
+  if (name.empty()) {
+    // The calling user's own ARN, so "arn:aws:iam::*:user/${aws:username}" policies match.
+    const auth::Principal& p = ctx.caller.principal;
+    return p.type == auth::PrincipalType::kIAMUser && !p.arn.empty() ? p.arn : "*";
+  }
   if (services.iam != nullptr) {
     if (auto u = services.iam->GetUser(name); u.ok()) return u->arn;
   }
