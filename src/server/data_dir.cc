@@ -4,6 +4,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "crypto/aead.h"
 
 namespace ot::server {
 namespace {
@@ -12,6 +13,44 @@ constexpr std::string_view kIdChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";  // IA
 constexpr std::string_view kSecretChars =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kAdminUser = "admin";
+
+constexpr std::string_view kSealedPrefix = "sealed:";
+
+std::string Seal(const std::string& key, Random& random, std::string_view secret,
+                 std::string_view id) {
+  return std::string(kSealedPrefix) + Base64Encode(crypto::AeadSeal(key, random, secret, id));
+}
+
+Result<std::string> Unseal(const std::string& key, std::string_view stored, std::string_view id) {
+  auto raw = Base64Decode(stored.substr(kSealedPrefix.size()));
+  if (!raw)
+    return Status(Error::kCorruption, "sealed secret of " + std::string(id) + " is not base64");
+  auto secret = crypto::AeadOpen(key, *raw, id);
+  if (!secret.ok()) {
+    return Status(Error::kCorruption,
+                  "the secret of " + std::string(id) +
+                      " does not open with keys/master.key (wrong or replaced key?)");
+  }
+  return secret;
+}
+
+// DIR/keys/master.key, created when absent (first start, or a data dir from before secrets were
+// sealed). If it is lost later, sealed secrets no longer open and the start fails saying so.
+Result<std::string> MasterKey(const std::string& dir, Env& env) {
+  const std::string path = dir + "/keys/master.key";
+  if (!env.fs.Exists(path)) {
+    OT_RETURN_IF_ERROR(env.fs.CreateDirs(dir + "/keys"));
+    std::string key(crypto::kAeadKeyBytes, '\0');
+    env.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(key.data()), key.size()));
+    OT_RETURN_IF_ERROR(env.fs.WriteFileAtomic(path, key, 0600));
+    return key;
+  }
+  OT_ASSIGN_OR_RETURN(std::string key, env.fs.ReadFile(path));
+  if (key.size() != crypto::kAeadKeyBytes) {
+    return Status(Error::kCorruption, path + " must hold exactly 32 bytes");
+  }
+  return key;
+}
 
 bool IsAccountId(std::string_view s) {
   if (s.size() != 12) return false;
@@ -47,6 +86,7 @@ Result<DataDirState> OpenDataDir(const DataDirOptions& options, store::MetadataD
   DataDirState state;
   state.credentials_path = options.dir + "/credentials";
   OT_ASSIGN_OR_RETURN(auto stored_account, db.GetSetting("account_id"));
+  OT_ASSIGN_OR_RETURN(state.master_key, MasterKey(options.dir, env));
   if (!stored_account) {
     std::string account = options.account_id;
     if (account.empty())
@@ -62,7 +102,9 @@ Result<DataDirState> OpenDataDir(const DataDirOptions& options, store::MetadataD
     }));
     store::AccessKeyRow row;
     row.access_key_id = "AKIA" + RandomString(env.random, 16, kIdChars);
-    row.secret_access_key = RandomString(env.random, 40, kSecretChars);
+    state.admin.secret_access_key = RandomString(env.random, 40, kSecretChars);
+    row.secret_access_key =
+        Seal(state.master_key, env.random, state.admin.secret_access_key, row.access_key_id);
     row.principal_type = "IAMUser";
     row.principal_id = "AIDA" + RandomString(env.random, 17, kIdChars);
     row.arn = "arn:aws:iam::" + account + ":user/" + std::string(kAdminUser);
@@ -99,7 +141,16 @@ Result<DataDirState> OpenDataDir(const DataDirOptions& options, store::MetadataD
     if (row.access_key_id != *admin_id) continue;
     found = true;
     state.admin.access_key_id = row.access_key_id;
-    state.admin.secret_access_key = row.secret_access_key;
+    if (row.secret_access_key.starts_with(kSealedPrefix)) {
+      OT_ASSIGN_OR_RETURN(state.admin.secret_access_key,
+                          Unseal(state.master_key, row.secret_access_key, row.access_key_id));
+    } else {  // written by an older version in plain text: seal it now
+      state.admin.secret_access_key = row.secret_access_key;
+      store::AccessKeyRow sealed = row;
+      sealed.secret_access_key =
+          Seal(state.master_key, env.random, row.secret_access_key, row.access_key_id);
+      OT_RETURN_IF_ERROR(db.PutAccessKey(sealed));
+    }
     auth::Principal& p = state.admin.principal;
     p.type =
         row.principal_type == "Root" ? auth::PrincipalType::kRoot : auth::PrincipalType::kIAMUser;

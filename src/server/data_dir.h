@@ -14,7 +14,8 @@ namespace ot::server {
 struct DataDirState {
   std::string account_id;
   std::string home_region;
-  std::string token_key;  // raw bytes
+  std::string token_key;   // raw bytes
+  std::string master_key;  // 32 raw bytes from DIR/keys/master.key: seals secrets at rest
   auth::AccessKey admin;
   bool created = false;          // true on the first start of this directory
   std::string credentials_path;  // DIR/credentials
@@ -27,8 +28,11 @@ struct DataDirOptions {
 };
 
 // Initialises `options.dir` on first start (account id, home region, administrator key written to
-// DIR/credentials with mode 0600, token key), or loads what an earlier start created. A restart
-// with a different --account-id fails; a different --region keeps the stored home region.
+// DIR/credentials with mode 0600, token key, master key in DIR/keys/master.key with mode 0600),
+// or loads what an earlier start created. A restart with a different --account-id fails; a
+// different --region keeps the stored home region. Secrets in metadata.db are sealed with the
+// master key (AES-256-GCM), so the database alone reveals none; a plaintext secret left by an
+// older version is sealed on load.
 Result<DataDirState> OpenDataDir(const DataDirOptions& options, store::MetadataDb& db, Env& env);
 
 // The shared-credentials file text for `key` (profile `default`).

@@ -118,6 +118,62 @@ TEST_F(DataDirTest, RestartReusesAccountAndKey) {
   EXPECT_EQ(second->token_key, first->token_key);
 }
 
+// The whole metadata database file (and its WAL), as bytes.
+std::string DatabaseBytes(const std::string& dir) {
+  std::string all;
+  for (const char* name : {"/metadata.db", "/metadata.db-wal"}) {
+    auto text = RealFileSystem().ReadFile(dir + name);
+    if (text.ok()) all += *text;
+  }
+  return all;
+}
+
+TEST_F(DataDirTest, TheAdministratorSecretIsSealedUnderAPrivateMasterKey) {
+  auto state = Open();
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->master_key.size(), 32u);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_.path() + "/keys/master.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(DatabaseBytes(dir_.path()).find(state->admin.secret_access_key), std::string::npos);
+  Restart();
+
+  auto again = Open();
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->admin.secret_access_key, state->admin.secret_access_key);
+  EXPECT_EQ(again->master_key, state->master_key);
+}
+
+TEST_F(DataDirTest, APlaintextSecretFromAnOlderVersionIsSealedOnLoad) {
+  auto state = Open();
+  ASSERT_THAT(state, IsOk());
+  auto rows = db_->ListAccessKeys();
+  ASSERT_THAT(rows, IsOk());
+  store::AccessKeyRow legacy = rows->front();
+  legacy.secret_access_key = "plainSecretFromAnOlderVersionOfTheServer1";
+  ASSERT_THAT(db_->PutAccessKey(legacy), IsOk());
+  Restart();
+
+  auto migrated = Open();
+  ASSERT_THAT(migrated, IsOk());
+  EXPECT_EQ(migrated->admin.secret_access_key, "plainSecretFromAnOlderVersionOfTheServer1");
+  auto after = db_->ListAccessKeys();
+  ASSERT_THAT(after, IsOk());
+  EXPECT_TRUE(after->front().secret_access_key.starts_with("sealed:"));
+}
+
+TEST_F(DataDirTest, AReplacedMasterKeyFailsTheStartSayingSo) {
+  ASSERT_THAT(Open(), IsOk());
+  Restart();
+  ASSERT_THAT(RealFileSystem().WriteFileAtomic(dir_.path() + "/keys/master.key",
+                                               std::string(32, 'x'), 0600),
+              IsOk());
+
+  auto state = Open();
+  ASSERT_THAT(state, HasError(Error::kCorruption));
+  EXPECT_THAT(state.status().message(), ::testing::HasSubstr("master.key"));
+}
+
 TEST_F(DataDirTest, RestartWithTheSameAccountIdSucceeds) {
   ASSERT_THAT(Open("", "123456789012"), IsOk());
   Restart();
