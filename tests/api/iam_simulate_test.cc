@@ -194,7 +194,7 @@ TEST(FindQueryOperation, RoutesIamAndStsActionsByTheSigningService) {
        true},
       {"iam", "CreateVirtualMFADevice", "iam.amazonaws.com", "iam:CreateVirtualMFADevice", false,
        true},
-      {"sts", "GetSessionToken", "sts.amazonaws.com", "sts:GetSessionToken", false, false},
+      {"sts", "GetSessionToken", "sts.amazonaws.com", "sts:GetSessionToken", true, false},
       {"sts", "GetCallerIdentity", "sts.amazonaws.com", "sts:GetCallerIdentity", true, false},
   };
   for (const Case& c : cases) {

@@ -32,6 +32,16 @@ store::NewEvent BuildCallEvent(const CallFacts& f, Random& random) {
     id.account_id = p.account_id;
     id.access_key_id = p.access_key_id;
     if (!p.user_name.empty()) id.user_name = p.user_name;
+    if (p.temporary) {
+      // Session credentials (GetSessionToken): whether the session was opened with MFA
+      // (records.md §5), which is what MFA-conditioned audits look for.
+      id.session_context = R"({"attributes":{)";
+      if (p.mfa_auth_time) {
+        id.session_context += R"("creationDate":")" + FormatIso8601(*p.mfa_auth_time) + "\",";
+      }
+      id.session_context += std::string(R"("mfaAuthenticated":")") +
+                            (p.mfa_authenticated ? "true" : "false") + "\"}}";
+    }
   } else {
     // The caller could not be authenticated: CloudTrail's "Unknown" identity, with the key
     // that was presented so that failed attempts can still be traced to it.

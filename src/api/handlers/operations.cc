@@ -40,10 +40,8 @@ constexpr std::string_view kIamXmlns = "https://iam.amazonaws.com/doc/2010-05-08
 constexpr QueryOperation kQueryOperations[] = {
     {"GetCallerIdentity", kSts, "sts:GetCallerIdentity", kStsXmlns, true, false,
      &GetCallerIdentity},
-    // No permission needed: it is an authentication step (iam.md §4.7). Not read_only here so
-    // the record keeps the issued key id and expiration in responseElements, as CloudTrail's
-    // does; the record's readOnly is still true (IsReadOnlyName: "Get…").
-    {"GetSessionToken", kSts, "sts:GetSessionToken", kStsXmlns, false, false, &GetSessionToken},
+    // No permission needed: it is an authentication step (iam.md §4.7).
+    {"GetSessionToken", kSts, "sts:GetSessionToken", kStsXmlns, true, false, &GetSessionToken},
     {"CreateUser", kIam, "iam:CreateUser", kIamXmlns, false, true, &CreateUser},
     {"GetUser", kIam, "iam:GetUser", kIamXmlns, true, true, &GetUser},
     {"ListUsers", kIam, "iam:ListUsers", kIamXmlns, true, true, &ListUsers},

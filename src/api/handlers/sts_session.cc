@@ -1,13 +1,12 @@
 // STS GetSessionToken (protocols.md §4): temporary credentials for the calling IAM user, with
-// MFA when SerialNumber and TokenCode are given. Needs no IAM permission. The secret leaves the
-// server only in the reply; the record keeps the new key id and expiration (as CloudTrail does),
-// never the secret, the session token or the MFA code.
+// MFA when SerialNumber and TokenCode are given. Needs no IAM permission. A read-only call: its
+// record has no responseElements (records.md §4), so the secret leaves the server only in the
+// reply; query.cc keeps the MFA code out of requestParameters.
 
 #include <chrono>
 
 #include "api/handlers/iam_operations.h"
 #include "api/handlers/iam_util.h"
-#include "common/json_writer.h"
 
 namespace ot::api::handlers {
 
@@ -37,12 +36,6 @@ Result<Outcome> GetSessionToken(const Services& services, const CallContext& ctx
   x.Close("Credentials");
   Outcome out;
   out.body = x.Take();
-  JsonWriter w;
-  w.BeginObject().Key("credentials").BeginObject();
-  w.Key("accessKeyId").String(creds.access_key_id);
-  w.Key("expiration").String(internal::IamTime(creds.expiration));
-  w.EndObject().EndObject();
-  out.response_elements = w.Take();
   return out;
 }
 
