@@ -112,7 +112,8 @@ struct IamOptions {
   std::string master_key;  // 32 bytes: seals secrets at rest
   // The bootstrap administrator: an IAM user holding AdministratorAccess whose key already
   // exists in the credential store (created on the data dir's first start).
-  std::string admin_user_name = "admin";
+  std::string admin_user_name = "admin";  // empty: no bootstrap (it happened on an earlier start)
+  std::string admin_user_id;              // AIDA…, as the data dir made it; empty → a new one
   std::string admin_access_key_id;
   std::string admin_secret_access_key;
   int totp_window_steps = 1;  // codes of the previous/next 30 s step are also accepted

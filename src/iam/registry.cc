@@ -219,7 +219,8 @@ Status IamRegistryImpl::Bootstrap() {
     UserRec u;
     u.user.name = options_.admin_user_name;
     u.user.path = "/";
-    u.user.id = NewUniqueId(env_.random, "AIDA");
+    u.user.id =
+        options_.admin_user_id.empty() ? NewUniqueId(env_.random, "AIDA") : options_.admin_user_id;
     u.user.arn = UserArn("/", u.user.name);
     u.user.created = env_.clock.Now();
     u.attached.emplace_back(kAdministratorAccess);

@@ -5,6 +5,8 @@
 #include "api/handlers/operation.h"
 #include "buckets/bucket_registry.h"
 #include "common/log.h"
+#include "common/time.h"
+#include "iam/iam.h"
 #include "server/buckets_setup.h"
 #include "server/data_dir.h"
 #include "server/dispatcher.h"
@@ -49,6 +51,7 @@ struct Server::Impl {
   std::unique_ptr<store::MetadataDb> metadata;
   DataDirState state;
   auth::CredentialStore credentials;
+  std::unique_ptr<iam::IamRegistry> iam;
   std::unique_ptr<auth::Authorizer> authorizer;
   Metrics metrics;
   std::unique_ptr<RequestHandler> dispatcher;
@@ -88,8 +91,28 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   OT_ASSIGN_OR_RETURN(impl->metadata, store::MetadataDb::Open(config.data_dir + "/metadata.db"));
   OT_ASSIGN_OR_RETURN(impl->state, OpenDataDir({config.data_dir, config.region, config.account_id},
                                                *impl->metadata, env));
-  impl->credentials.Put(impl->state.admin);
-  impl->authorizer = auth::NewAccountAdminAuthorizer(impl->state.account_id);
+  // IAM owns every key from here on (the administrator's too: it can be deactivated or deleted
+  // like any other). The bootstrap administrator is made once, on IAM's first start.
+  iam::IamOptions iam_options;
+  iam_options.account_id = impl->state.account_id;
+  iam_options.master_key = impl->state.master_key;
+  OT_ASSIGN_OR_RETURN(auto bootstrapped, impl->metadata->GetSetting("iam_bootstrapped"));
+  if (!bootstrapped) {
+    const auth::Principal& admin = impl->state.admin.principal;
+    iam_options.admin_user_name = admin.user_name;
+    iam_options.admin_user_id = admin.principal_id;
+    iam_options.admin_access_key_id = impl->state.admin.access_key_id;
+    iam_options.admin_secret_access_key = impl->state.admin.secret_access_key;
+  } else {
+    iam_options.admin_user_name.clear();
+  }
+  OT_ASSIGN_OR_RETURN(impl->iam,
+                      iam::IamRegistry::Open(*impl->metadata, impl->credentials, env, iam_options));
+  if (!bootstrapped) {
+    OT_RETURN_IF_ERROR(
+        impl->metadata->PutSetting("iam_bootstrapped", FormatIso8601(env.clock.Now())));
+  }
+  impl->authorizer = iam::NewPolicyAuthorizer(*impl->iam);
 
   store::StoreOptions store_options;
   store_options.dir = config.data_dir + "/events";
@@ -140,6 +163,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->services->trails = impl->trails.get();
   impl->services->buckets = impl->buckets.get();
   impl->services->delivery = impl->delivery.get();
+  impl->services->iam = impl->iam.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
   dispatch_options.home_region = impl->state.home_region;
