@@ -1,65 +1,123 @@
 #include "trail/selectors.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
+#include <vector>
 
-#include "trail/internal/json_tree.h"
+#include "api/protocol/json_value.h"
 
 namespace ot::trail {
 namespace {
 
-using internal::JsonNode;
+using api::JsonValue;
+using Kind = api::JsonValue::Type;
 
 constexpr size_t kMaxSelectors = 5;
 constexpr size_t kMaxDataResourceValues = 250;
 constexpr size_t kMaxAdvancedValues = 500;
 constexpr size_t kMaxValueChars = 2048;
 constexpr size_t kMaxSelectorName = 1000;
+// A valid selector list nests five containers deep; deeper text than this is refused outright
+// (the limit trail's own JSON parser had before it used api::JsonDocument).
+constexpr int kMaxDepth = 64;
 
 Status Invalid(std::string message) {
   return Status(Error::kInvalidEventSelectors, std::move(message));
 }
 
-Status TypeError(const std::string& path, std::string_view want, const JsonNode& got) {
+// "a string", "an array", … : the wording of these messages, which clients see, predates
+// api::JsonTypeName ("string", "list", …) and stays.
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "a boolean";
+    case Kind::kNumber:
+      return "a number";
+    case Kind::kString:
+      return "a string";
+    case Kind::kArray:
+      return "an array";
+    case Kind::kObject:
+      return "an object";
+  }
+  return "a value";
+}
+
+Status TypeError(const std::string& path, std::string_view want, JsonValue got) {
   return Status(Error::kSerialization, "Expected " + std::string(want) + " for member '" + path +
-                                           "' but found " + std::string(KindName(got.kind)));
+                                           "' but found " + std::string(KindName(got.type())));
 }
 
-Result<std::optional<std::string>> OptString(const JsonNode& obj, std::string_view name,
+// kSerialization when a value sits more than kMaxDepth containers deep. JsonDocument's own
+// limit (simdjson's, 1024) is far looser; walks with an explicit stack, never recursion.
+Status CheckDepth(JsonValue root) {
+  std::vector<std::pair<JsonValue, int>> pending = {{root, 0}};
+  while (!pending.empty()) {
+    auto [v, depth] = pending.back();
+    pending.pop_back();
+    std::vector<JsonValue> children = v.Items();
+    for (const auto& member : v.Members()) children.push_back(member.second);
+    if (children.empty()) continue;
+    if (depth + 1 > kMaxDepth) {
+      return Status(Error::kSerialization,
+                    "Malformed JSON: nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    for (JsonValue child : children) pending.emplace_back(child, depth + 1);
+  }
+  return Status::Ok();
+}
+
+// The member `name` of `obj`, or nullopt when it is absent or null.
+std::optional<JsonValue> Present(JsonValue obj, std::string_view name) {
+  std::optional<JsonValue> v = obj.Get(name);
+  if (!v || v->is_null()) return std::nullopt;
+  return v;
+}
+
+// The items of the list at `path`.
+Result<std::vector<JsonValue>> ListItems(JsonValue list, const std::string& path) {
+  if (list.type() != Kind::kArray) return TypeError(path, "a list", list);
+  return list.Items();
+}
+
+Result<std::optional<std::string>> OptString(JsonValue obj, std::string_view name,
                                              const std::string& path) {
-  const JsonNode* v = obj.Get(name);
-  if (v == nullptr || v->kind == JsonNode::Kind::kNull) return std::optional<std::string>();
-  if (v->kind != JsonNode::Kind::kString)
-    return TypeError(path + "." + std::string(name), "a string", *v);
-  return std::optional<std::string>(v->text);
+  std::optional<JsonValue> v = Present(obj, name);
+  if (!v) return std::optional<std::string>();
+  if (v->type() != Kind::kString) return TypeError(path + "." + std::string(name), "a string", *v);
+  return std::optional<std::string>(v->AsString());
 }
 
-Result<std::vector<std::string>> StringList(const JsonNode& obj, std::string_view name,
+Result<std::vector<std::string>> StringList(JsonValue obj, std::string_view name,
                                             const std::string& path) {
   std::vector<std::string> out;
-  const JsonNode* v = obj.Get(name);
-  if (v == nullptr || v->kind == JsonNode::Kind::kNull) return out;
+  std::optional<JsonValue> v = Present(obj, name);
+  if (!v) return out;
   std::string p = path + "." + std::string(name);
-  if (v->kind != JsonNode::Kind::kArray) return TypeError(p, "a list", *v);
-  for (size_t i = 0; i < v->items.size(); ++i) {
-    const JsonNode& item = v->items[i];
-    if (item.kind != JsonNode::Kind::kString) {
-      return TypeError(p + "[" + std::to_string(i) + "]", "a string", item);
+  OT_ASSIGN_OR_RETURN(std::vector<JsonValue> items, ListItems(*v, p));
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].type() != Kind::kString) {
+      return TypeError(p + "[" + std::to_string(i) + "]", "a string", items[i]);
     }
-    out.push_back(item.text);
+    out.emplace_back(items[i].AsString());
   }
   return out;
 }
 
-Result<const JsonNode*> ObjectAt(const JsonNode& list, size_t i, const std::string& path) {
-  const JsonNode& item = list.items[i];
-  if (item.kind != JsonNode::Kind::kObject) {
-    return TypeError(path + "[" + std::to_string(i) + "]", "a structure", item);
+// Item `i` of the list at `path`, which must be a structure.
+Result<JsonValue> StructureAt(const std::vector<JsonValue>& items, size_t i,
+                              const std::string& path) {
+  if (items[i].type() != Kind::kObject) {
+    return TypeError(path + "[" + std::to_string(i) + "]", "a structure", items[i]);
   }
-  return &item;
+  return items[i];
 }
 
-Result<EventSelector> ParseBasic(const JsonNode& obj, const std::string& path) {
+Result<EventSelector> ParseBasic(JsonValue obj, const std::string& path) {
   EventSelector s;
   OT_ASSIGN_OR_RETURN(auto rw, OptString(obj, "ReadWriteType", path));
   if (rw) {
@@ -73,56 +131,48 @@ Result<EventSelector> ParseBasic(const JsonNode& obj, const std::string& path) {
       return Invalid(path + ".ReadWriteType '" + *rw + "' is not one of ReadOnly, WriteOnly, All.");
     }
   }
-  if (const JsonNode* m = obj.Get("IncludeManagementEvents");
-      m != nullptr && m->kind != JsonNode::Kind::kNull) {
-    if (m->kind != JsonNode::Kind::kBool) {
+  if (std::optional<JsonValue> m = Present(obj, "IncludeManagementEvents")) {
+    if (m->type() != Kind::kBool) {
       return TypeError(path + ".IncludeManagementEvents", "a boolean", *m);
     }
-    s.include_management_events = m->boolean;
+    s.include_management_events = m->AsBool();
   }
   OT_ASSIGN_OR_RETURN(s.exclude_management_event_sources,
                       StringList(obj, "ExcludeManagementEventSources", path));
-  if (const JsonNode* list = obj.Get("DataResources");
-      list != nullptr && list->kind != JsonNode::Kind::kNull) {
-    if (list->kind != JsonNode::Kind::kArray) {
-      return TypeError(path + ".DataResources", "a list", *list);
-    }
-    for (size_t i = 0; i < list->items.size(); ++i) {
+  if (std::optional<JsonValue> list = Present(obj, "DataResources")) {
+    OT_ASSIGN_OR_RETURN(std::vector<JsonValue> items, ListItems(*list, path + ".DataResources"));
+    for (size_t i = 0; i < items.size(); ++i) {
       std::string p = path + ".DataResources[" + std::to_string(i) + "]";
-      OT_ASSIGN_OR_RETURN(const JsonNode* dr, ObjectAt(*list, i, path + ".DataResources"));
+      OT_ASSIGN_OR_RETURN(JsonValue dr, StructureAt(items, i, path + ".DataResources"));
       DataResource r;
-      OT_ASSIGN_OR_RETURN(auto type, OptString(*dr, "Type", p));
+      OT_ASSIGN_OR_RETURN(auto type, OptString(dr, "Type", p));
       r.type = type.value_or("");
-      OT_ASSIGN_OR_RETURN(r.values, StringList(*dr, "Values", p));
+      OT_ASSIGN_OR_RETURN(r.values, StringList(dr, "Values", p));
       s.data_resources.push_back(std::move(r));
     }
   }
   return s;
 }
 
-Result<AdvancedEventSelector> ParseAdvanced(const JsonNode& obj, const std::string& path) {
+Result<AdvancedEventSelector> ParseAdvanced(JsonValue obj, const std::string& path) {
   AdvancedEventSelector s;
   OT_ASSIGN_OR_RETURN(s.name, OptString(obj, "Name", path));
-  const JsonNode* list = obj.Get("FieldSelectors");
-  if (list == nullptr || list->kind == JsonNode::Kind::kNull) {
-    return Invalid(path + ".FieldSelectors is required.");
-  }
-  if (list->kind != JsonNode::Kind::kArray) {
-    return TypeError(path + ".FieldSelectors", "a list", *list);
-  }
-  for (size_t i = 0; i < list->items.size(); ++i) {
+  std::optional<JsonValue> list = Present(obj, "FieldSelectors");
+  if (!list) return Invalid(path + ".FieldSelectors is required.");
+  OT_ASSIGN_OR_RETURN(std::vector<JsonValue> items, ListItems(*list, path + ".FieldSelectors"));
+  for (size_t i = 0; i < items.size(); ++i) {
     std::string p = path + ".FieldSelectors[" + std::to_string(i) + "]";
-    OT_ASSIGN_OR_RETURN(const JsonNode* fs, ObjectAt(*list, i, path + ".FieldSelectors"));
+    OT_ASSIGN_OR_RETURN(JsonValue fs, StructureAt(items, i, path + ".FieldSelectors"));
     FieldSelector f;
-    OT_ASSIGN_OR_RETURN(auto field, OptString(*fs, "Field", p));
+    OT_ASSIGN_OR_RETURN(auto field, OptString(fs, "Field", p));
     if (!field) return Invalid(p + ".Field is required.");
     f.field = *field;
-    OT_ASSIGN_OR_RETURN(f.equals, StringList(*fs, "Equals", p));
-    OT_ASSIGN_OR_RETURN(f.starts_with, StringList(*fs, "StartsWith", p));
-    OT_ASSIGN_OR_RETURN(f.ends_with, StringList(*fs, "EndsWith", p));
-    OT_ASSIGN_OR_RETURN(f.not_equals, StringList(*fs, "NotEquals", p));
-    OT_ASSIGN_OR_RETURN(f.not_starts_with, StringList(*fs, "NotStartsWith", p));
-    OT_ASSIGN_OR_RETURN(f.not_ends_with, StringList(*fs, "NotEndsWith", p));
+    OT_ASSIGN_OR_RETURN(f.equals, StringList(fs, "Equals", p));
+    OT_ASSIGN_OR_RETURN(f.starts_with, StringList(fs, "StartsWith", p));
+    OT_ASSIGN_OR_RETURN(f.ends_with, StringList(fs, "EndsWith", p));
+    OT_ASSIGN_OR_RETURN(f.not_equals, StringList(fs, "NotEquals", p));
+    OT_ASSIGN_OR_RETURN(f.not_starts_with, StringList(fs, "NotStartsWith", p));
+    OT_ASSIGN_OR_RETURN(f.not_ends_with, StringList(fs, "NotEndsWith", p));
     s.field_selectors.push_back(std::move(f));
   }
   return s;
@@ -330,18 +380,22 @@ Result<SelectorConfig> ParseEventSelectors(std::string_view event_selectors_json
   config.configured = true;
   config.advanced = !advanced_selectors_json.empty();
   std::string top = config.advanced ? "AdvancedEventSelectors" : "EventSelectors";
-  OT_ASSIGN_OR_RETURN(
-      JsonNode list,
-      internal::ParseJsonTree(config.advanced ? advanced_selectors_json : event_selectors_json));
-  if (list.kind != JsonNode::Kind::kArray) return TypeError(top, "a list", list);
-  for (size_t i = 0; i < list.items.size(); ++i) {
-    OT_ASSIGN_OR_RETURN(const JsonNode* obj, ObjectAt(list, i, top));
+  std::string_view text = config.advanced ? advanced_selectors_json : event_selectors_json;
+  // JsonDocument reads blank text as {} (a request-body convention); here it is malformed.
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Status(Error::kSerialization, "Malformed JSON: no value");
+  }
+  OT_ASSIGN_OR_RETURN(auto doc, api::JsonDocument::Parse(text));
+  OT_RETURN_IF_ERROR(CheckDepth(doc->root()));
+  OT_ASSIGN_OR_RETURN(std::vector<JsonValue> items, ListItems(doc->root(), top));
+  for (size_t i = 0; i < items.size(); ++i) {
+    OT_ASSIGN_OR_RETURN(JsonValue obj, StructureAt(items, i, top));
     std::string path = top + "[" + std::to_string(i) + "]";
     if (config.advanced) {
-      OT_ASSIGN_OR_RETURN(auto s, ParseAdvanced(*obj, path));
+      OT_ASSIGN_OR_RETURN(auto s, ParseAdvanced(obj, path));
       config.advanced_selectors.push_back(std::move(s));
     } else {
-      OT_ASSIGN_OR_RETURN(auto s, ParseBasic(*obj, path));
+      OT_ASSIGN_OR_RETURN(auto s, ParseBasic(obj, path));
       config.basic.push_back(std::move(s));
     }
   }

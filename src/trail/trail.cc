@@ -1,14 +1,15 @@
 #include "trail/trail.h"
 
 #include <chrono>
+#include <cmath>
 
+#include "api/protocol/json_value.h"
 #include "common/time.h"
-#include "trail/internal/json_tree.h"
 
 namespace ot::trail {
 namespace {
 
-using internal::JsonNode;
+using api::JsonValue;
 
 void OptMember(JsonWriter& w, std::string_view key, const std::optional<std::string>& v) {
   if (v) w.Key(key).String(*v);
@@ -29,21 +30,30 @@ std::string SelectorArray(const SelectorConfig& config) {
   return text.substr(colon + 1, text.size() - colon - 2);
 }
 
-std::optional<std::string> Str(const JsonNode& obj, std::string_view key) {
-  const JsonNode* v = obj.Get(key);
-  if (v == nullptr || v->kind != JsonNode::Kind::kString) return std::nullopt;
-  return v->text;
+// Lenient readers: a member that is absent or of another type reads as absent (or `fallback`).
+// Not api::Members, which refuses wrong types: documents from older runs must keep loading.
+std::optional<std::string> Str(JsonValue obj, std::string_view key) {
+  std::optional<JsonValue> v = obj.Get(key);
+  if (!v || v->type() != JsonValue::Type::kString) return std::nullopt;
+  return std::string(v->AsString());
 }
 
-bool Bool(const JsonNode& obj, std::string_view key, bool fallback) {
-  const JsonNode* v = obj.Get(key);
-  return v != nullptr && v->kind == JsonNode::Kind::kBool ? v->boolean : fallback;
+bool Bool(JsonValue obj, std::string_view key, bool fallback) {
+  std::optional<JsonValue> v = obj.Get(key);
+  return v && v->type() == JsonValue::Type::kBool ? v->AsBool() : fallback;
 }
 
-std::optional<SysMillis> Time(const JsonNode& obj, std::string_view key) {
-  const JsonNode* v = obj.Get(key);
-  if (v == nullptr || v->kind != JsonNode::Kind::kNumber) return std::nullopt;
-  return SysMillis(std::chrono::milliseconds(static_cast<int64_t>(v->number)));
+// Epoch milliseconds; a fraction (never written) truncates toward zero.
+std::optional<SysMillis> Time(JsonValue obj, std::string_view key) {
+  std::optional<JsonValue> v = obj.Get(key);
+  if (!v || v->type() != JsonValue::Type::kNumber) return std::nullopt;
+  std::optional<int64_t> ms = v->AsInt();
+  if (!ms) {
+    double d = std::trunc(v->AsDouble());
+    if (!(std::fabs(d) < 9.2e18)) return std::nullopt;
+    ms = static_cast<int64_t>(d);
+  }
+  return SysMillis(std::chrono::milliseconds(*ms));
 }
 
 }  // namespace
@@ -105,7 +115,13 @@ std::string EncodeTrail(const Trail& t) {
 }
 
 Result<Trail> DecodeTrail(std::string_view json) {
-  OT_ASSIGN_OR_RETURN(JsonNode doc, internal::ParseJsonTree(json));
+  // JsonDocument reads blank text as {} (a request-body convention); a blank trail document is
+  // malformed.
+  if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Status(Error::kSerialization, "Malformed JSON: no value");
+  }
+  OT_ASSIGN_OR_RETURN(auto parsed, api::JsonDocument::Parse(json));
+  const JsonValue doc = parsed->root();
   Trail t;
   auto name = Str(doc, "Name");
   auto arn = Str(doc, "TrailARN");
@@ -133,7 +149,7 @@ Result<Trail> DecodeTrail(std::string_view json) {
   t.kms_key_id = Str(doc, "KmsKeyId");
   t.has_insight_selectors = Bool(doc, "HasInsightSelectors", false);
   t.is_organization_trail = Bool(doc, "IsOrganizationTrail", false);
-  if (const JsonNode* s = doc.Get("Status")) {
+  if (std::optional<JsonValue> s = doc.Get("Status")) {
     TrailStatus& st = t.status;
     st.is_logging = Bool(*s, "IsLogging", false);
     st.start_logging_time = Time(*s, "StartLoggingTime");
@@ -148,8 +164,8 @@ Result<Trail> DecodeTrail(std::string_view json) {
     st.latest_cloudwatch_logs_delivery_error =
         Str(*s, "LatestCloudWatchLogsDeliveryError").value_or("");
   }
-  if (const JsonNode* tags = doc.Get("Tags"); tags != nullptr) {
-    for (const JsonNode& tag : tags->items) {
+  if (std::optional<JsonValue> tags = doc.Get("Tags")) {
+    for (JsonValue tag : tags->Items()) {
       t.tags.push_back(Tag{Str(tag, "Key").value_or(""), Str(tag, "Value")});
     }
   }

@@ -268,6 +268,57 @@ TEST(SelectorValidationTest, AdvancedErrorsNameTheField) {
   }
 }
 
+TEST(SelectorValidationTest, TypeErrorsKeepTheirWording) {
+  struct Case {
+    std::string basic, advanced, message;
+  };
+  std::vector<Case> cases = {
+      {"{}", "", "Expected a list for member 'EventSelectors' but found an object"},
+      {"[5]", "", "Expected a structure for member 'EventSelectors[0]' but found a number"},
+      {R"([{"ReadWriteType":[]}])", "",
+       "Expected a string for member 'EventSelectors[0].ReadWriteType' but found an array"},
+      {R"([{"IncludeManagementEvents":"yes"}])", "",
+       "Expected a boolean for member 'EventSelectors[0].IncludeManagementEvents' but found a "
+       "string"},
+      {R"([{"ExcludeManagementEventSources":[null]}])", "",
+       "Expected a string for member 'EventSelectors[0].ExcludeManagementEventSources[0]' but "
+       "found null"},
+      // Items are checked in order: the first item's bad member before the second item's type.
+      {R"([{"DataResources":[{"Type":true},7]}])", "",
+       "Expected a string for member 'EventSelectors[0].DataResources[0].Type' but found a "
+       "boolean"},
+      {"", R"([{"FieldSelectors":{}}])",
+       "Expected a list for member 'AdvancedEventSelectors[0].FieldSelectors' but found an "
+       "object"},
+      {"", R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":"Data"}]}])",
+       "Expected a list for member 'AdvancedEventSelectors[0].FieldSelectors[0].Equals' but "
+       "found a string"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseEventSelectors(c.basic, c.advanced);
+    EXPECT_THAT(r, HasError(Error::kSerialization)) << c.basic << c.advanced;
+    EXPECT_EQ(r.status().message(), c.message);
+  }
+  // Null members count as absent.
+  EXPECT_THAT(ParseEventSelectors(R"([{"ReadWriteType":null,"DataResources":null}])", ""), IsOk());
+}
+
+TEST(SelectorValidationTest, MalformedBlankAndDeepTextIsRefused) {
+  EXPECT_THAT(ParseEventSelectors("[{", ""), HasError(Error::kSerialization));
+  EXPECT_THAT(ParseEventSelectors(" \n", ""), HasError(Error::kSerialization));
+  auto nested = [](int depth, std::string_view inner) {
+    return R"([{"X":)" + std::string(depth, '[') + std::string(inner) + std::string(depth, ']') +
+           "}]";
+  };
+  // Values may sit at most 64 containers deep (the list and its structure count).
+  EXPECT_THAT(ParseEventSelectors(nested(62, "1"), ""), IsOk());
+  EXPECT_THAT(ParseEventSelectors(nested(63, ""), ""), IsOk());
+  EXPECT_THAT(ParseEventSelectors(nested(63, "1"), ""), HasError(Error::kSerialization));
+  EXPECT_THAT(ParseEventSelectors(nested(64, ""), ""), HasError(Error::kSerialization));
+  EXPECT_THAT(ParseEventSelectors(nested(5000, ""), ""), HasError(Error::kSerialization));
+  EXPECT_THAT(ParseEventSelectors(std::string(200000, '['), ""), HasError(Error::kSerialization));
+}
+
 TEST(SelectorWriteTest, DefaultAndRoundTrip) {
   std::string out;
   JsonWriter w(&out);
