@@ -117,6 +117,7 @@ TEST(QueryErrorReply, UsesTheQueryCodeNotTheShapeName) {
       {Error::kIncompleteSignature, 400, "IncompleteSignature"},
       {Error::kUnknownOperation, 400, "InvalidAction"},
       {Error::kMissingAction, 400, "MissingAction"},
+      {Error::kAccessDenied, 403, "AccessDenied"},  // 400 on JSON services, 403 on Query
       {Error::kSignatureExpired, 403, "RequestExpired"},
   };
   for (const Case& c : cases) {

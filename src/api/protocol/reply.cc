@@ -53,7 +53,8 @@ Reply JsonErrorReply(const Status& status, std::string_view request_id) {
 
 Reply QueryErrorReply(const Status& status, std::string_view request_id, std::string_view xmlns) {
   Reply reply;
-  reply.status = ErrorHttpStatus(status.code());
+  // Query services (IAM, STS) answer AccessDenied with 403; JSON services with 400 (api.md §1).
+  reply.status = status.code() == Error::kAccessDenied ? 403 : ErrorHttpStatus(status.code());
   reply.content_type = "text/xml";
   std::string& b = reply.body;
   b = "<ErrorResponse xmlns=\"" + std::string(xmlns) + "\">\n  <Error>\n    <Type>";
