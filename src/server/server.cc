@@ -134,6 +134,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
 
   trail::RegistryOptions trail_options;
   trail_options.account_id = impl->state.account_id;
+  trail_options.max_trails_per_region = config.max_trails_per_region;
   buckets::BucketRegistry* bucket_registry = impl->buckets.get();
   // A remote bucket must exist on its service (HeadBucket); one that cannot be reached right now
   // is accepted: delivery retries and reports the error in GetTrailStatus.

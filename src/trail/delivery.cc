@@ -82,11 +82,15 @@ void Delivery::Stop() {
 
 void Delivery::Loop() {
   const auto tick = std::min<std::chrono::milliseconds>(options_.interval, std::chrono::seconds(1));
+  auto next = env_.clock.Mono() + tick;
   while (true) {
     {
+      // Passes start a tick apart; one that took longer than a tick (a backlog) is followed at
+      // once by the next, so delivery keeps up instead of idling between passes.
       std::unique_lock lock(stop_mu_);
-      if (stop_cv_.wait_for(lock, tick, [&] { return stopping_; })) break;
+      if (stop_cv_.wait_until(lock, next, [&] { return stopping_; })) break;
     }
+    next = env_.clock.Mono() + tick;
     auto r = RunOnce(false);
     if (!r.ok()) Log(LogLevel::kError, "delivery pass failed: " + r.status().ToString());
   }

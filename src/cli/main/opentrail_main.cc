@@ -72,6 +72,11 @@ int main(int argc, char** argv) {
       ->add_option("--delivery-interval", serve.delivery_interval,
                    "How often trails deliver log files (e.g. 2s, 5m)")
       ->capture_default_str();
+  serve_cmd
+      ->add_option(
+          "--max-trails-per-region", serve.max_trails_per_region,
+          "Trails per region (a multi-region trail counts in every region); AWS's quota is 5")
+      ->check(CLI::Range(1, 1000));
   serve_cmd->add_option("--buckets-config", serve.buckets_config,
                         "JSON file registering remote S3 buckets (endpoint, region, keys)");
   bool no_access_log = false;
