@@ -1,12 +1,15 @@
 #include "buckets/bucket_registry.h"
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
 
+#include "api/protocol/json_value.h"
 #include "buckets/internal/s3_client.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
 #include "common/time.h"
+#include "crypto/hash.h"
 
 namespace ot::buckets {
 namespace {
@@ -84,6 +87,68 @@ Status WriteAtomic(Env& env, const std::string& path, std::string_view data) {
     return renamed;
   }
   return env.fs.SyncDir(Parent(path));
+}
+
+// The sidecar of an object: {"ContentType","LastModified","ETag","Metadata":{…}}.
+std::string SidecarJson(std::string_view content_type, std::string_view last_modified,
+                        std::string_view etag_hex,
+                        const std::map<std::string, std::string>& metadata) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("ContentType").String(content_type);
+  w.Key("LastModified").String(last_modified);
+  w.Key("ETag").String(etag_hex);
+  w.Key("Metadata").BeginObject();
+  for (const auto& [k, v] : metadata) {
+    std::string lower = k;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    w.Key(lower).String(v);
+  }
+  w.EndObject();
+  w.EndObject();
+  return w.Take();
+}
+
+// What a sidecar says; fields it lacks stay empty.
+struct Sidecar {
+  std::string content_type;
+  std::string last_modified;
+  std::string etag_hex;
+  std::map<std::string, std::string> metadata;
+};
+
+Sidecar ParseSidecar(std::string_view text) {
+  Sidecar out;
+  auto doc = api::JsonDocument::Parse(text);
+  if (!doc.ok() || !(*doc)->root().is_object()) return out;
+  api::JsonValue root = (*doc)->root();
+  auto str = [&](std::string_view name) {
+    auto v = root.Get(name);
+    return v && v->is_string() ? std::string(v->AsString()) : std::string();
+  };
+  out.content_type = str("ContentType");
+  out.last_modified = str("LastModified");
+  out.etag_hex = str("ETag");
+  if (auto m = root.Get("Metadata"); m && m->is_object()) {
+    for (const auto& [k, v] : m->Members()) {
+      if (v.is_string()) out.metadata.emplace(std::string(k), std::string(v.AsString()));
+    }
+  }
+  return out;
+}
+
+// MD5 of a file, read in 1 MiB pieces.
+Result<std::string> FileMd5Hex(FileSystem& fs, const std::string& path) {
+  OT_ASSIGN_OR_RETURN(auto file, fs.OpenRead(path));
+  crypto::Md5Hasher md5;
+  std::string chunk;
+  for (uint64_t off = 0; off < file->Size(); off += chunk.size()) {
+    OT_RETURN_IF_ERROR(file->Read(off, 1 << 20, &chunk));
+    if (chunk.empty()) break;
+    md5.Update(chunk);
+  }
+  return HexEncode(md5.Finish());
 }
 
 }  // namespace
@@ -297,30 +362,23 @@ Status BucketRegistry::PutObject(const PutObjectRequest& request) {
   return PutLocal(request);
 }
 
+std::string BucketRegistry::MetaPath(std::string_view bucket, std::string_view key) const {
+  return options_.meta_dir + "/" + std::string(bucket) + "/" + std::string(key) + ".json";
+}
+
 Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   OT_ASSIGN_OR_RETURN(auto segments, KeySegments(request.key));
   std::string path = LocalPath(request.bucket) + "/" + std::string(request.key);
-  std::string meta_path = options_.meta_dir + "/" + std::string(request.bucket) + "/" +
-                          std::string(request.key) + ".json";
+  std::string meta_path = MetaPath(request.bucket, request.key);
+  std::string sidecar = SidecarJson(request.content_type, FormatIso8601Millis(env_.clock.Now()),
+                                    crypto::Md5Hex(request.body), request.metadata);
+  std::shared_lock tree(tree_mu_);  // a delete must not prune the directories made here
   if (segments.size() > 1) {
     OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(path)));
   }
   OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(meta_path)));
   // Sidecar first: an object file never exists without its metadata.
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("ContentType").String(request.content_type);
-  w.Key("LastModified").String(FormatIso8601Millis(env_.clock.Now()));
-  w.Key("Metadata").BeginObject();
-  for (const auto& [k, v] : request.metadata) {
-    std::string lower = k;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    w.Key(lower).String(v);
-  }
-  w.EndObject();
-  w.EndObject();
-  OT_RETURN_IF_ERROR(WriteAtomic(env_, meta_path, w.str()));
+  OT_RETURN_IF_ERROR(WriteAtomic(env_, meta_path, sidecar));
   return WriteAtomic(env_, path, request.body);
 }
 
@@ -361,6 +419,164 @@ Status BucketRegistry::CheckRemote(std::string_view bucket) const {
   internal::S3Attempt result = remote->client->HeadBucket(options_.retry.timeout);
   if (result.region_changed) result = remote->client->HeadBucket(options_.retry.timeout);
   return result.status;
+}
+
+Result<BucketInfo> BucketRegistry::LocalBucket(std::string_view bucket) const {
+  OT_ASSIGN_OR_RETURN(BucketInfo info, Get(bucket));
+  if (info.remote) {
+    return Status(Error::kS3NotImplemented,
+                  "The bucket '" + info.name +
+                      "' is a remote bucket; read its objects from its own S3 service.");
+  }
+  return info;
+}
+
+namespace {
+
+Status NoSuchKey() { return Status(Error::kNoSuchKey, "The specified key does not exist."); }
+
+// Whether `path` names a directory (one the registry made for keys with '/').
+bool IsDir(FileSystem& fs, const std::string& path) { return fs.List(path).ok(); }
+
+}  // namespace
+
+Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_view key,
+                                         bool metadata) const {
+  if (!KeySegments(key).ok()) return NoSuchKey();  // no such key can be stored
+  std::string path = LocalPath(bucket.name) + "/" + std::string(key);
+  auto size = env_.fs.FileSize(path);
+  if (!size.ok()) {
+    if (env_.fs.Exists(path)) return size.status();
+    return NoSuchKey();
+  }
+  if (IsDir(env_.fs, path)) return NoSuchKey();
+  ObjectInfo info;
+  info.key = std::string(key);
+  info.size = *size;
+  std::string meta_path = MetaPath(bucket.name, key);
+  auto text = env_.fs.ReadFile(meta_path);
+  Sidecar sidecar = ParseSidecar(text.ok() ? std::string_view(*text) : std::string_view());
+  if (!sidecar.content_type.empty()) info.content_type = sidecar.content_type;
+  auto modified = ParseIso8601(sidecar.last_modified);
+  info.last_modified = modified.ok() ? *modified : bucket.creation_date;
+  if (metadata) info.metadata = std::move(sidecar.metadata);
+  if (sidecar.etag_hex.empty()) {
+    // Written before ETags were stored: compute once, remember it unless the object changed.
+    OT_ASSIGN_OR_RETURN(sidecar.etag_hex, FileMd5Hex(env_.fs, path));
+    if (text.ok()) {
+      std::unique_lock tree(tree_mu_);
+      auto now = env_.fs.ReadFile(meta_path);
+      auto now_size = env_.fs.FileSize(path);
+      if (now.ok() && *now == *text && now_size.ok() && *now_size == *size) {
+        Sidecar old = ParseSidecar(*text);
+        (void)WriteAtomic(
+            env_, meta_path,
+            SidecarJson(old.content_type, old.last_modified, sidecar.etag_hex, old.metadata));
+      }
+    }
+  }
+  info.etag = "\"" + sidecar.etag_hex + "\"";
+  return info;
+}
+
+Result<ObjectInfo> BucketRegistry::HeadObject(std::string_view bucket, std::string_view key) const {
+  OT_ASSIGN_OR_RETURN(BucketInfo info, LocalBucket(bucket));
+  return Facts(info, key, true);
+}
+
+Result<ObjectReader> BucketRegistry::OpenObject(std::string_view bucket,
+                                                std::string_view key) const {
+  OT_ASSIGN_OR_RETURN(BucketInfo info, LocalBucket(bucket));
+  OT_ASSIGN_OR_RETURN(ObjectInfo facts, Facts(info, key, true));
+  auto file = env_.fs.OpenRead(LocalPath(bucket) + "/" + std::string(key));
+  if (!file.ok()) return NoSuchKey();  // deleted in between
+  ObjectReader reader;
+  reader.info = std::move(facts);
+  reader.info.size = (*file)->Size();
+  reader.file = std::move(*file);
+  return reader;
+}
+
+Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
+                                                  const ListObjectsOptions& options) const {
+  OT_ASSIGN_OR_RETURN(BucketInfo info, LocalBucket(bucket));
+  ObjectListing page;
+  if (options.max_keys <= 0) return page;
+  // Walk only the directory the prefix names up to its last '/': "AWSLogs/1/CloudTrail/us-e"
+  // → <bucket>/AWSLogs/1/CloudTrail. A base no key could have (".." etc.) lists nothing.
+  const std::string& prefix = options.prefix;
+  size_t cut = prefix.rfind('/');
+  std::string base = cut == std::string::npos ? "" : prefix.substr(0, cut + 1);
+  std::vector<std::string> keys;
+  if (base.empty() || KeySegments(std::string_view(base).substr(0, base.size() - 1)).ok()) {
+    std::string dir = LocalPath(bucket);
+    if (!base.empty()) dir += "/" + base.substr(0, base.size() - 1);
+    if (env_.fs.Exists(dir) && IsDir(env_.fs, dir)) {
+      OT_RETURN_IF_ERROR(CollectKeys(env_.fs, dir, base, &keys, nullptr));
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  const std::string& after = options.after;
+  const std::string& delim = options.delimiter;
+  size_t count = 0;
+  std::vector<std::string> page_keys;
+  for (const std::string& key : keys) {
+    if (!key.starts_with(prefix) || key <= after) continue;
+    std::string entry;
+    bool rolled = false;
+    if (!delim.empty()) {
+      size_t pos = key.find(delim, prefix.size());
+      if (pos != std::string::npos) {
+        entry = key.substr(0, pos + delim.size());
+        rolled = true;
+        if (entry <= after) continue;  // that prefix was on an earlier page
+        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) continue;
+      }
+    }
+    if (count == static_cast<size_t>(options.max_keys)) {
+      page.truncated = true;
+      break;
+    }
+    ++count;
+    if (rolled) {
+      page.common_prefixes.push_back(entry);
+      page.last = std::move(entry);
+    } else {
+      page_keys.push_back(key);
+      page.last = key;
+    }
+  }
+  for (const std::string& key : page_keys) {
+    auto facts = Facts(info, key, false);
+    if (!facts.ok() && facts.status().code() == Error::kNoSuchKey) continue;  // deleted since
+    OT_RETURN_IF_ERROR(facts.status());
+    page.objects.push_back(std::move(*facts));
+  }
+  return page;
+}
+
+Status BucketRegistry::DeleteObject(std::string_view bucket, std::string_view key) {
+  OT_RETURN_IF_ERROR(LocalBucket(bucket).status());
+  if (!KeySegments(key).ok()) return Status::Ok();
+  std::string root = LocalPath(bucket);
+  std::string path = root + "/" + std::string(key);
+  std::string meta_root = options_.meta_dir + "/" + std::string(bucket);
+  std::string meta_path = MetaPath(bucket, key);
+  std::unique_lock tree(tree_mu_);
+  if (!env_.fs.Exists(path) || IsDir(env_.fs, path)) return Status::Ok();
+  // Object first: a sidecar without its object is harmless, the reverse is not.
+  OT_RETURN_IF_ERROR(env_.fs.Remove(path));
+  (void)env_.fs.Remove(meta_path);
+  (void)env_.fs.SyncDir(Parent(path));
+  // Prune the directories this left empty, deepest first, never the bucket's own.
+  for (const auto& [top, file] : {std::pair{root, path}, std::pair{meta_root, meta_path}}) {
+    for (std::string dir = Parent(file); dir.size() > top.size(); dir = Parent(dir)) {
+      auto names = env_.fs.List(dir);
+      if (!names.ok() || !names->empty()) break;
+      if (!env_.fs.Remove(dir).ok()) break;
+    }
+  }
+  return Status::Ok();
 }
 
 void BucketRegistry::Shutdown() {

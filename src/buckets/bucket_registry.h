@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,38 @@ struct PutObjectRequest {
   std::map<std::string, std::string> headers;  // extra, e.g. x-amz-acl (remote only)
 };
 
+// What S3 reports about one local object (ListObjects, GetObject, HeadObject).
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  SysMillis last_modified{};
+  std::string etag;  // quoted lowercase hex MD5 of the stored bytes: "\"6f59…\""
+  std::string content_type = "binary/octet-stream";
+  std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix, lowercase names
+};
+
+// One page of a listing (S3 ListObjects / ListObjectsV2 semantics).
+struct ListObjectsOptions {
+  std::string prefix;     // only keys starting with this
+  std::string delimiter;  // empty: no roll-up; else keys with it after `prefix` become one prefix
+  std::string after;      // only keys and common prefixes > this (Marker, StartAfter, token)
+  int max_keys = 1000;    // keys plus common prefixes on the page; 0 → an empty, complete page
+};
+
+struct ObjectListing {
+  // Keys in UTF-8 byte order with size, last_modified and etag (metadata left empty).
+  std::vector<ObjectInfo> objects;
+  std::vector<std::string> common_prefixes;  // ascending, each ending with the delimiter
+  bool truncated = false;                    // more keys or prefixes follow
+  std::string last;  // the greatest key or prefix on the page: the next page's `after`
+};
+
+// An opened local object: its facts, and the file to read ranges of it from.
+struct ObjectReader {
+  ObjectInfo info;  // info.size is the size of `file`
+  std::unique_ptr<RandomAccessFile> file;
+};
+
 // Checks an S3 bucket name (protocols.md §5.1); kInvalidBucketName says why.
 Status ValidateBucketName(std::string_view name);
 
@@ -123,11 +156,31 @@ class BucketRegistry {
   // The directory of a local bucket.
   std::string LocalPath(std::string_view bucket) const;
 
+  // Reading and deleting objects of local buckets. All fail with kNoSuchBucket for an unknown
+  // bucket and kS3NotImplemented for a remote one (read those from their own service).
+
+  // One page of keys, computed from the files (walking only the directory the prefix names).
+  Result<ObjectListing> ListObjects(std::string_view bucket,
+                                    const ListObjectsOptions& options) const;
+  // The object's facts and user metadata; kNoSuchKey when absent. An object written before
+  // ETags were stored gets its MD5 computed now and remembered in its sidecar.
+  Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key) const;
+  // HeadObject plus an open file, to stream the object (or a range) without loading it whole.
+  Result<ObjectReader> OpenObject(std::string_view bucket, std::string_view key) const;
+  // Removes the object and its sidecar, then the directories this left empty. OK when the key
+  // does not exist (S3 semantics).
+  Status DeleteObject(std::string_view bucket, std::string_view key);
+
  private:
   struct Remote;
   BucketRegistry(RegistryOptions options, RegistryStore& store, Env& env);
   Status PutLocal(const PutObjectRequest& request);
   Status PutRemote(const Remote& remote, const PutObjectRequest& request);
+  // kNoSuchBucket, kS3NotImplemented (remote); the bucket's info otherwise.
+  Result<BucketInfo> LocalBucket(std::string_view bucket) const;
+  std::string MetaPath(std::string_view bucket, std::string_view key) const;
+  // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.
+  Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata) const;
 
   RegistryOptions options_;
   RegistryStore& store_;
@@ -135,6 +188,9 @@ class BucketRegistry {
   mutable std::mutex mu_;
   std::map<std::string, BucketInfo, std::less<>> buckets_;
   std::map<std::string, std::shared_ptr<Remote>, std::less<>> remotes_;
+  // Local objects: writers hold it shared; a delete pruning directories, and the write-back of a
+  // lazily computed ETag, hold it exclusively.
+  mutable std::shared_mutex tree_mu_;
   std::atomic<bool> shutting_down_{false};
   std::mutex sleep_mu_;
   std::condition_variable sleep_cv_;

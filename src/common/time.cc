@@ -98,6 +98,19 @@ std::string FormatEpochSeconds(SysMillis t) {
   return buf;
 }
 
+std::string FormatHttpDate(SysMillis t) {
+  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  Parts p = Split(t);
+  int64_t days = DaysFromCivil(p.date.year, p.date.month, p.date.day);
+  int64_t weekday = ((days % 7) + 7) % 7;  // 1970-01-01 was a Thursday
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%s, %02u %s %04d %02d:%02d:%02d GMT", kDays[weekday], p.date.day,
+                kMonths[p.date.month - 1], p.date.year, p.hour, p.minute, p.second);
+  return buf;
+}
+
 Result<SysMillis> ParseHttpDate(std::string_view text) {
   std::string_view s = text;
   if (size_t comma = s.find(", "); comma != s.npos) s.remove_prefix(comma + 2);

@@ -23,6 +23,9 @@ Result<SysMillis> ParseIso8601(std::string_view text);
 // optional and not checked). Fails with kValidation.
 Result<SysMillis> ParseHttpDate(std::string_view text);
 
+// "Wed, 01 May 2024 12:34:56 GMT" — IMF-fixdate (Last-Modified, Expires), whole seconds.
+std::string FormatHttpDate(SysMillis t);
+
 // Epoch seconds as AWS JSON protocols write timestamps: an integer when whole, else 3 decimals.
 std::string FormatEpochSeconds(SysMillis t);
 

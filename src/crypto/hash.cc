@@ -35,4 +35,30 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+Md5Hasher::Md5Hasher() : ctx_(EVP_MD_CTX_new()) {
+  OT_CHECK(ctx_ != nullptr);
+  OT_CHECK(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) == 1);
+}
+
+Md5Hasher::~Md5Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Md5Hasher::Update(std::string_view data) {
+  OT_CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) == 1);
+}
+
+std::string Md5Hasher::Finish() {
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int len = 0;
+  OT_CHECK(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_),
+                              reinterpret_cast<unsigned char*>(out.data()), &len) == 1);
+  out.resize(len);
+  return out;
+}
+
+std::string Md5Hex(std::string_view data) {
+  Md5Hasher h;
+  h.Update(data);
+  return HexEncode(h.Finish());
+}
+
 }  // namespace ot::crypto

@@ -11,4 +11,23 @@ std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw 
 // Constant-time comparison of equal-length strings (false when lengths differ).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// Incremental MD5, for S3 ETags and Content-MD5 checks (integrity, not security).
+class Md5Hasher {
+ public:
+  Md5Hasher();
+  ~Md5Hasher();
+  Md5Hasher(const Md5Hasher&) = delete;
+  Md5Hasher& operator=(const Md5Hasher&) = delete;
+
+  void Update(std::string_view data);
+  // The 16 raw bytes of the digest; the hasher must not be used afterwards.
+  std::string Finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
+// Lowercase hex MD5 of `data` (an S3 ETag without its quotes).
+std::string Md5Hex(std::string_view data);
+
 }  // namespace ot::crypto

@@ -62,6 +62,16 @@ TEST(CivilDays, RoundTripsAcrossCenturies) {
 namespace ot {
 namespace {
 
+TEST(HttpDate, FormatsImfFixdateAndRoundTrips) {
+  auto t = ParseIso8601("2024-05-01T12:34:56.789Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(FormatHttpDate(*t), "Wed, 01 May 2024 12:34:56 GMT");
+  EXPECT_EQ(FormatHttpDate(SysMillis{}), "Thu, 01 Jan 1970 00:00:00 GMT");
+  auto back = ParseHttpDate(FormatHttpDate(*t));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->time_since_epoch().count(), 1714566896000);
+}
+
 TEST(HttpDate, ParsesImfFixdateAndRejectsOtherForms) {
   auto t = ParseHttpDate("Wed, 01 May 2024 12:34:56 GMT");
   ASSERT_TRUE(t.ok());

@@ -28,5 +28,15 @@ TEST(ConstantTimeEquals, ComparesContentAndLength) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
+// RFC 1321 vectors, and the S3 ETag of "hello world\n" (protocols.md §5.2), fed in pieces.
+TEST(Md5, MatchesRfc1321AndIsIncremental) {
+  EXPECT_EQ(Md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Md5Hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+  Md5Hasher h;
+  h.Update("hello ");
+  h.Update("world\n");
+  EXPECT_EQ(HexEncode(h.Finish()), "6f5902ac237024bdd0c176cb93063dc4");
+}
+
 }  // namespace
 }  // namespace ot::crypto

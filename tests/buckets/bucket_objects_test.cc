@@ -1,0 +1,240 @@
+// The reading API of local buckets: listings, object facts, ranged reads, deletes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "buckets/bucket_registry.h"
+#include "buckets_test_util.h"
+#include "support/matchers.h"
+#include "support/test_env.h"
+
+namespace ot::buckets {
+namespace {
+
+using ot::testing::HasError;
+using ot::testing::IsOk;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+class ObjectsTest : public ::testing::Test {
+ protected:
+  ObjectsTest() {
+    RegistryOptions options;
+    options.dir = dir_.path() + "/buckets";
+    options.meta_dir = dir_.path() + "/meta";
+    auto r = BucketRegistry::Open(options, store_, env_);
+    EXPECT_THAT(r, IsOk());
+    reg_ = std::move(*r);
+    EXPECT_THAT(reg_->Create("objs-b", "us-east-1", "111122223333"), IsOk());
+  }
+
+  void Put(std::string_view key, std::string_view body = "x",
+           std::map<std::string, std::string> metadata = {}) {
+    PutObjectRequest put;
+    put.bucket = "objs-b";
+    put.key = key;
+    put.body = body;
+    put.content_type = "application/x-gzip";
+    put.metadata = std::move(metadata);
+    ASSERT_THAT(reg_->PutObject(put), IsOk()) << key;
+  }
+
+  ObjectListing List(std::string prefix, std::string delimiter = "", std::string after = "",
+                     int max_keys = 1000) {
+    ListObjectsOptions o;
+    o.prefix = std::move(prefix);
+    o.delimiter = std::move(delimiter);
+    o.after = std::move(after);
+    o.max_keys = max_keys;
+    auto page = reg_->ListObjects("objs-b", o);
+    EXPECT_THAT(page, IsOk());
+    return page.ok() ? *page : ObjectListing{};
+  }
+
+  static std::vector<std::string> Keys(const ObjectListing& page) {
+    std::vector<std::string> out;
+    for (const ObjectInfo& o : page.objects) out.push_back(o.key);
+    return out;
+  }
+
+  testing::TempDir dir_;
+  testing::MemRegistryStore store_;
+  ot::testing::FakeClock clock_;
+  ot::testing::SeededRandom random_;
+  Env env_{clock_, RealFileSystem(), random_};
+  std::unique_ptr<BucketRegistry> reg_;
+};
+
+TEST_F(ObjectsTest, ListsInByteOrderWithFacts) {
+  Put("b/2", "hello world\n");
+  Put("a-b", "12");
+  Put("a/1");
+  Put("a/z/deep");
+  ObjectListing page = List("");
+  // Byte order, not directory order: "a-b" < "a/1" because '-' < '/'.
+  EXPECT_THAT(Keys(page), ElementsAre("a-b", "a/1", "a/z/deep", "b/2"));
+  EXPECT_FALSE(page.truncated);
+  EXPECT_EQ(page.last, "b/2");
+  const ObjectInfo& b2 = page.objects[3];
+  EXPECT_EQ(b2.size, 12u);
+  EXPECT_EQ(b2.etag, "\"6f5902ac237024bdd0c176cb93063dc4\"");
+  EXPECT_EQ(b2.last_modified, clock_.Now());
+}
+
+TEST_F(ObjectsTest, PrefixAndDelimiterRollUpCommonPrefixes) {
+  for (const char* k : {"AWSLogs/1/a.gz", "AWSLogs/1/b.gz", "AWSLogs/2/c.gz", "AWSLogs/top.gz",
+                        "AWSLogsX/other", "root.txt"}) {
+    Put(k);
+  }
+  ObjectListing top = List("", "/");
+  EXPECT_THAT(Keys(top), ElementsAre("root.txt"));
+  EXPECT_THAT(top.common_prefixes, ElementsAre("AWSLogs/", "AWSLogsX/"));
+
+  ObjectListing logs = List("AWSLogs/", "/");
+  EXPECT_THAT(Keys(logs), ElementsAre("AWSLogs/top.gz"));
+  EXPECT_THAT(logs.common_prefixes, ElementsAre("AWSLogs/1/", "AWSLogs/2/"));
+
+  // A prefix that ends inside a name still matches across directories.
+  EXPECT_THAT(Keys(List("AWSLogs/1/a")), ElementsAre("AWSLogs/1/a.gz"));
+  EXPECT_THAT(Keys(List("AWSLogs")),
+              ElementsAre("AWSLogs/1/a.gz", "AWSLogs/1/b.gz", "AWSLogs/2/c.gz", "AWSLogs/top.gz",
+                          "AWSLogsX/other"));
+  // Prefixes naming nothing, or no storable key, list nothing (and never escape the bucket).
+  EXPECT_THAT(Keys(List("nope/")), IsEmpty());
+  EXPECT_THAT(Keys(List("../")), IsEmpty());
+  EXPECT_THAT(Keys(List("root.txt/")), IsEmpty());
+  // A delimiter other than '/'.
+  ObjectListing dash = List("", "g");
+  EXPECT_THAT(dash.common_prefixes, ElementsAre("AWSLog"));
+  EXPECT_THAT(Keys(dash), ElementsAre("root.txt"));
+}
+
+TEST_F(ObjectsTest, MaxKeysTruncatesAndMarkersResumeAcrossCommonPrefixes) {
+  for (const char* k : {"a/1", "a/2", "b", "c/1", "c/2", "d"}) Put(k);
+  // Entries: a/ b c/ d — common prefixes count toward max-keys.
+  ObjectListing p1 = List("", "/", "", 2);
+  EXPECT_THAT(p1.common_prefixes, ElementsAre("a/"));
+  EXPECT_THAT(Keys(p1), ElementsAre("b"));
+  EXPECT_TRUE(p1.truncated);
+  EXPECT_EQ(p1.last, "b");
+  ObjectListing p2 = List("", "/", p1.last, 1);
+  EXPECT_THAT(p2.common_prefixes, ElementsAre("c/"));
+  EXPECT_TRUE(p2.truncated);
+  // Resuming after a common prefix skips every key under it.
+  ObjectListing p3 = List("", "/", p2.last, 5);
+  EXPECT_THAT(p3.common_prefixes, IsEmpty());
+  EXPECT_THAT(Keys(p3), ElementsAre("d"));
+  EXPECT_FALSE(p3.truncated);
+
+  // Without a delimiter: every key, paged one by one, each exactly once.
+  std::vector<std::string> all;
+  std::string after;
+  for (int guard = 0; guard < 20; ++guard) {
+    ObjectListing p = List("", "", after, 1);
+    for (auto& k : Keys(p)) all.push_back(k);
+    if (!p.truncated) break;
+    after = p.last;
+  }
+  EXPECT_THAT(all, ElementsAre("a/1", "a/2", "b", "c/1", "c/2", "d"));
+  // Exactly max-keys entries left: not truncated.
+  EXPECT_FALSE(List("", "", "c/2", 1).truncated);
+  // max-keys 0: an empty, complete page; a marker past the end: nothing.
+  ObjectListing zero = List("", "", "", 0);
+  EXPECT_THAT(Keys(zero), IsEmpty());
+  EXPECT_FALSE(zero.truncated);
+  EXPECT_THAT(Keys(List("", "", "zzz")), IsEmpty());
+}
+
+TEST_F(ObjectsTest, KeysWithSpacesPlusAndUnicode) {
+  Put("dir/sp ace+plus.txt");
+  Put("dir/\xc3\xa9t\xc3\xa9.gz");
+  EXPECT_THAT(Keys(List("dir/")), ElementsAre("dir/sp ace+plus.txt", "dir/\xc3\xa9t\xc3\xa9.gz"));
+  EXPECT_THAT(reg_->HeadObject("objs-b", "dir/sp ace+plus.txt"), IsOk());
+}
+
+TEST_F(ObjectsTest, HeadAndOpenReportMetadataAndReadRanges) {
+  Put("AWSLogs/d.json.gz", "0123456789", {{"Signature", "abc"}, {"signature-algorithm", "x"}});
+  auto info = reg_->HeadObject("objs-b", "AWSLogs/d.json.gz");
+  ASSERT_THAT(info, IsOk());
+  EXPECT_EQ(info->size, 10u);
+  EXPECT_EQ(info->content_type, "application/x-gzip");
+  EXPECT_THAT(info->metadata,
+              ElementsAre(Pair("signature", "abc"), Pair("signature-algorithm", "x")));
+  auto reader = reg_->OpenObject("objs-b", "AWSLogs/d.json.gz");
+  ASSERT_THAT(reader, IsOk());
+  std::string got;
+  ASSERT_THAT(reader->file->Read(3, 4, &got), IsOk());
+  EXPECT_EQ(got, "3456");
+
+  EXPECT_THAT(reg_->HeadObject("objs-b", "AWSLogs/missing"), HasError(Error::kNoSuchKey));
+  EXPECT_THAT(reg_->HeadObject("objs-b", "AWSLogs"), HasError(Error::kNoSuchKey));  // a dir
+  EXPECT_THAT(reg_->HeadObject("objs-b", "../objs-b/AWSLogs/d.json.gz"),
+              HasError(Error::kNoSuchKey));
+  EXPECT_THAT(reg_->OpenObject("objs-b", "nope"), HasError(Error::kNoSuchKey));
+  EXPECT_THAT(reg_->HeadObject("no-such-b", "k"), HasError(Error::kNoSuchBucket));
+  EXPECT_THAT(reg_->ListObjects("no-such-b", {}), HasError(Error::kNoSuchBucket));
+}
+
+TEST_F(ObjectsTest, EtagOfAnObjectWrittenWithoutOneIsComputedAndRemembered) {
+  Put("old.gz", "hello world\n");
+  // A sidecar as the server wrote them before ETags were stored.
+  std::string meta = dir_.path() + "/meta/objs-b/old.gz.json";
+  {
+    std::ofstream out(meta, std::ios::trunc);
+    out << R"({"ContentType":"application/json","LastModified":"2024-01-02T03:04:05.000Z",)"
+        << R"("Metadata":{"k":"v"}})";
+  }
+  auto info = reg_->HeadObject("objs-b", "old.gz");
+  ASSERT_THAT(info, IsOk());
+  EXPECT_EQ(info->etag, "\"6f5902ac237024bdd0c176cb93063dc4\"");
+  EXPECT_EQ(info->content_type, "application/json");
+  EXPECT_THAT(info->metadata, ElementsAre(Pair("k", "v")));
+  std::ifstream in(meta);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, ::testing::HasSubstr("\"ETag\":\"6f5902ac237024bdd0c176cb93063dc4\""));
+  EXPECT_THAT(text, ::testing::HasSubstr("2024-01-02T03:04:05.000Z"));
+}
+
+TEST_F(ObjectsTest, DeleteRemovesObjectSidecarAndEmptyDirectories) {
+  Put("AWSLogs/1/a.gz");
+  Put("AWSLogs/1/b.gz");
+  Put("AWSLogs/2/c.gz");
+  ASSERT_THAT(reg_->DeleteObject("objs-b", "AWSLogs/2/c.gz"), IsOk());
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/buckets/objs-b/AWSLogs/2"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/meta/objs-b/AWSLogs/2"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/buckets/objs-b/AWSLogs/1/a.gz"));
+  ASSERT_THAT(reg_->DeleteObject("objs-b", "AWSLogs/1/a.gz"), IsOk());
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/buckets/objs-b/AWSLogs/1"));
+  ASSERT_THAT(reg_->DeleteObject("objs-b", "AWSLogs/1/b.gz"), IsOk());
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/buckets/objs-b/AWSLogs"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/buckets/objs-b"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/meta/objs-b/AWSLogs"));
+  // Missing keys, directories and unstorable keys: OK, nothing happens.
+  Put("keep/x");
+  EXPECT_THAT(reg_->DeleteObject("objs-b", "missing"), IsOk());
+  EXPECT_THAT(reg_->DeleteObject("objs-b", "keep"), IsOk());
+  EXPECT_THAT(reg_->DeleteObject("objs-b", "../objs-b/keep/x"), IsOk());
+  EXPECT_THAT(Keys(List("")), ElementsAre("keep/x"));
+  EXPECT_THAT(reg_->DeleteObject("no-such-b", "k"), HasError(Error::kNoSuchBucket));
+  // The bucket is empty again once its last object is gone.
+  ASSERT_THAT(reg_->DeleteObject("objs-b", "keep/x"), IsOk());
+  EXPECT_THAT(reg_->Delete("objs-b"), IsOk());
+}
+
+TEST_F(ObjectsTest, RemoteBucketsAreNotReadHere) {
+  RemoteBucketConfig c;
+  c.name = "remote-b";
+  c.endpoint = "http://127.0.0.1:1";
+  c.access_key_id = "AKID";
+  c.secret_access_key = "secret";
+  ASSERT_THAT(reg_->AddRemote(c), IsOk());
+  EXPECT_THAT(reg_->ListObjects("remote-b", {}), HasError(Error::kS3NotImplemented));
+  EXPECT_THAT(reg_->HeadObject("remote-b", "k"), HasError(Error::kS3NotImplemented));
+  EXPECT_THAT(reg_->DeleteObject("remote-b", "k"), HasError(Error::kS3NotImplemented));
+}
+
+}  // namespace
+}  // namespace ot::buckets
