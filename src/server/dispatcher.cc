@@ -87,6 +87,8 @@ struct Dispatcher::Call {
   api::S3Ids s3_ids;
   int s3_status = 200;
   std::vector<std::pair<std::string, std::string>> s3_headers;
+  bool s3_raw = false;  // the body is object bytes of type s3_content_type, not XML
+  std::string s3_content_type;
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
@@ -139,6 +141,7 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
     call->request_id = call->s3_ids.request_id;
     call->s3 = api::handlers::ParseS3Path(req.method, req.path, req.query);
     call->s3.host = req.Header("Host");
+    for (const auto& [k, v] : req.headers) call->s3.headers.emplace_back(k, v);
     call->s3_op = &api::handlers::RouteS3(call->s3);
     call->operation = std::string(call->s3_op->name);
     call->event_source = "s3.amazonaws.com";
@@ -286,9 +289,15 @@ void Dispatcher::HandleS3(std::shared_ptr<Call> call) {
                          "A header you provided implies functionality that is not implemented"),
                   {});
   }
-  std::string resource = call->s3.bucket.empty() ? "*" : "arn:aws:s3:::" + call->s3.bucket;
-  Status allowed = Authorize(*call, op.action, resource);
-  if (!allowed.ok()) return Finish(call, allowed, {});
+  // Object operations are authorized on the object's ARN (iam.md §4.2); an operation without an
+  // action (DeleteObjects) authorizes each item through the request's callback.
+  if (!op.action.empty()) {
+    Status allowed = Authorize(*call, op.action, api::handlers::S3ResourceArn(call->s3));
+    if (!allowed.ok()) return Finish(call, allowed, {});
+  }
+  call->s3.authorize = [this, c = call.get()](std::string_view action, std::string_view resource) {
+    return Authorize(*c, action, resource);
+  };
   if (services_.buckets == nullptr) {
     return Finish(call, Status(Error::kS3NotImplemented, "This server has no bucket store."), {});
   }
@@ -297,6 +306,8 @@ void Dispatcher::HandleS3(std::shared_ptr<Call> call) {
   if (!outcome.ok()) return Finish(call, outcome.status(), {});
   call->s3_status = outcome->status;
   call->s3_headers = std::move(outcome->headers);
+  call->s3_raw = outcome->raw;
+  call->s3_content_type = std::move(outcome->content_type);
   Finish(call, Status::Ok(), std::move(outcome->outcome));
 }
 
@@ -306,7 +317,8 @@ api::Reply Dispatcher::ErrorReply(const Call& call, const Status& status) const 
     case Protocol::kQuery:
       return api::QueryErrorReply(status, call.request_id, call.xmlns);
     case Protocol::kS3:
-      return api::S3ErrorReply(status, call.s3_ids, call.s3.bucket, call.http->method == "HEAD");
+      return api::S3ErrorReply(status, call.s3_ids, call.s3.bucket, call.http->method == "HEAD",
+                               call.s3.key);
     case Protocol::kJson:
       break;
   }
@@ -381,7 +393,15 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
         }
         if (finish) finish(*r, &body);
         if (call->protocol == Protocol::kS3) {
-          api::Reply reply = api::S3Reply(call->s3_status, body, call->s3_ids);
+          api::Reply reply;
+          if (call->s3_raw) {
+            reply.status = call->s3_status;
+            reply.content_type = std::move(call->s3_content_type);
+            reply.body = std::move(body);
+            api::AddS3Headers(&reply, call->s3_ids);
+          } else {
+            reply = api::S3Reply(call->s3_status, body, call->s3_ids);
+          }
           for (auto& h : call->s3_headers) reply.headers.push_back(std::move(h));
           return Reply(*call, std::move(reply));
         }

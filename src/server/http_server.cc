@@ -119,6 +119,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(reply.body);
     res->keep_alive(keep_alive_);
     res->prepare_payload();
+    // A HEAD reply announces the length the GET would send (S3 HeadObject) without a body.
+    for (const auto& [k, v] : reply.headers) {
+      if (res->body().empty() && beast::iequals(k, "Content-Length")) res->set(k, v);
+    }
     stream_.expires_after(options_.read_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, size_t) {

@@ -26,6 +26,18 @@ TEST(S3XmlTest, ErrorDocumentMatchesAws) {
   EXPECT_THAT(r.headers, Contains(Pair("x-amz-id-2", "aG9zdGlk")));
 }
 
+TEST(S3XmlTest, NoSuchKeyNamesTheKey) {
+  Reply r = S3ErrorReply(Status(Error::kNoSuchKey, "The specified key does not exist."), kIds,
+                         "logs-b", false, "a&b/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("<Code>NoSuchKey</Code><Message>The specified key does not exist."
+                        "</Message><BucketName>logs-b</BucketName><Key>a&amp;b/nope</Key>"),
+            std::string::npos)
+      << r.body;
+  Reply other = S3ErrorReply(Status(Error::kAccessDenied, "no"), kIds, "logs-b", false, "k");
+  EXPECT_EQ(other.body.find("<Key>"), std::string::npos);
+}
+
 TEST(S3XmlTest, HeadErrorsHaveNoBody) {
   Reply r = S3ErrorReply(Status(Error::kNoSuchBucket, "x"), kIds, "nope-b", true);
   EXPECT_EQ(r.status, 404);
@@ -51,6 +63,15 @@ TEST(S3XmlTest, CodesAndStatuses) {
            Row{Error::kMissingAuthenticationToken, "AccessDenied", 403},
            Row{Error::kAccessDenied, "AccessDenied", 403},
            Row{Error::kInternal, "InternalError", 500},
+           Row{Error::kNoSuchKey, "NoSuchKey", 404},
+           Row{Error::kNoSuchVersion, "NoSuchVersion", 404},
+           Row{Error::kInvalidRange, "InvalidRange", 416},
+           Row{Error::kPreconditionFailed, "PreconditionFailed", 412},
+           Row{Error::kMalformedXml, "MalformedXML", 400},
+           Row{Error::kInvalidArgument, "InvalidArgument", 400},
+           Row{Error::kInvalidDigest, "InvalidDigest", 400},
+           Row{Error::kBadDigest, "BadDigest", 400},
+           Row{Error::kValidation, "InvalidRequest", 400},
        }) {
     EXPECT_EQ(S3ErrorCode(row.code), row.s3_code) << ErrorName(row.code);
     EXPECT_EQ(S3ErrorStatus(row.code), row.status) << ErrorName(row.code);

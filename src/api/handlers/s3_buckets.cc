@@ -1,5 +1,5 @@
 // S3 bucket operations on local buckets: CreateBucket, HeadBucket, ListBuckets, DeleteBucket
-// (protocols.md §5), and the S3 dispatch table.
+// (protocols.md §5), and the S3 dispatch table (object operations: s3_objects.cc).
 #include <array>
 
 #include "api/handlers/call_record.h"
@@ -82,10 +82,32 @@ std::string_view ForMethod(const Marker& m, std::string_view method) {
   return "";
 }
 
-// Names of operations we recognise but do not implement; they live as long as the program.
-const S3Operation& NotImplemented(std::string_view name) {
-  static const std::array kNames = {"GetBucketLocation",
-                                    "GetBucketPolicy",
+// The operations we serve, by name; they live as long as the program.
+const S3Operation* Implemented(std::string_view name) {
+  static const std::array kOps = {
+      S3Operation{"ListBuckets", "s3:ListAllMyBuckets", true, ListBuckets},
+      S3Operation{"CreateBucket", "s3:CreateBucket", false, CreateBucket},
+      S3Operation{"HeadBucket", "s3:ListBucket", true, HeadBucket},
+      S3Operation{"DeleteBucket", "s3:DeleteBucket", false, DeleteBucket},
+      S3Operation{"ListObjects", "s3:ListBucket", true, ListObjects},
+      S3Operation{"ListObjectsV2", "s3:ListBucket", true, ListObjectsV2},
+      S3Operation{"GetBucketLocation", "s3:GetBucketLocation", true, GetBucketLocation},
+      S3Operation{"GetObject", "s3:GetObject", true, GetObject},
+      S3Operation{"HeadObject", "s3:GetObject", true, HeadObject},
+      S3Operation{"PutObject", "s3:PutObject", false, PutObject},
+      S3Operation{"DeleteObject", "s3:DeleteObject", false, DeleteObject},
+      // s3:DeleteObject is checked per key by the handler (iam.md §4.2).
+      S3Operation{"DeleteObjects", "", false, DeleteObjects},
+  };
+  for (const S3Operation& op : kOps) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+// The operation named `name`: ours, or one we recognise but do not implement (→ 501).
+const S3Operation& Named(std::string_view name) {
+  static const std::array kNames = {"GetBucketPolicy",
                                     "PutBucketPolicy",
                                     "DeleteBucketPolicy",
                                     "GetBucketLifecycleConfiguration",
@@ -100,10 +122,7 @@ const S3Operation& NotImplemented(std::string_view name) {
                                     "DeleteBucketEncryption",
                                     "GetBucketAcl",
                                     "PutBucketAcl",
-                                    "DeleteObjects",
                                     "ListObjectVersions",
-                                    "ListObjectsV2",
-                                    "ListObjects",
                                     "ListMultipartUploads",
                                     "GetBucketTagging",
                                     "PutBucketTagging",
@@ -122,17 +141,14 @@ const S3Operation& NotImplemented(std::string_view name) {
                                     "PutObjectAcl",
                                     "GetObjectTagging",
                                     "PutObjectTagging",
-                                    "DeleteObjectTagging",
-                                    "PutObject",
-                                    "GetObject",
-                                    "HeadObject",
-                                    "DeleteObject"};
+                                    "DeleteObjectTagging"};
   static const std::vector<S3Operation> kOps = [&] {
     std::vector<S3Operation> ops;
     for (const char* n : kNames) ops.push_back(S3Operation{n, "", IsReadOnlyName(n), nullptr});
     return ops;
   }();
   static const S3Operation kUnknown{"Unknown", "", false, nullptr};
+  if (const S3Operation* op = Implemented(name)) return *op;
   for (const S3Operation& op : kOps) {
     if (op.name == name) return op;
   }
@@ -174,31 +190,57 @@ S3Request ParseS3Path(std::string_view method, std::string_view raw_path,
 }
 
 const S3Operation& RouteS3(const S3Request& r) {
-  static const S3Operation kListBuckets{"ListBuckets", "s3:ListAllMyBuckets", true, ListBuckets};
-  static const S3Operation kCreateBucket{"CreateBucket", "s3:CreateBucket", false, CreateBucket};
-  static const S3Operation kHeadBucket{"HeadBucket", "s3:ListBucket", true, HeadBucket};
-  static const S3Operation kDeleteBucket{"DeleteBucket", "s3:DeleteBucket", false, DeleteBucket};
-  if (r.bucket.empty()) {
-    return r.method == "GET" ? kListBuckets : NotImplemented("Unknown");
-  }
+  if (r.bucket.empty()) return Named(r.method == "GET" ? "ListBuckets" : "Unknown");
   bool object = !r.key.empty();
   for (const Marker& m :
        object ? std::span<const Marker>(kObjectMarkers) : std::span<const Marker>(kBucketMarkers)) {
-    if (HasParam(r.raw_query, m.param)) return NotImplemented(ForMethod(m, r.method));
+    if (HasParam(r.raw_query, m.param)) {
+      std::string_view name = ForMethod(m, r.method);
+      return Named(name.empty() ? "Unknown" : name);
+    }
   }
   if (object) {
-    if (r.method == "PUT") return NotImplemented("PutObject");
-    if (r.method == "GET") return NotImplemented("GetObject");
-    if (r.method == "HEAD") return NotImplemented("HeadObject");
-    if (r.method == "DELETE") return NotImplemented("DeleteObject");
-    return NotImplemented("Unknown");
+    if (r.method == "PUT") return Named("PutObject");
+    if (r.method == "GET") return Named("GetObject");
+    if (r.method == "HEAD") return Named("HeadObject");
+    if (r.method == "DELETE") return Named("DeleteObject");
+    return Named("Unknown");
   }
-  if (r.method == "GET") return NotImplemented("ListObjects");
-  if (HasOtherParams(r.raw_query)) return NotImplemented("Unknown");
-  if (r.method == "PUT") return kCreateBucket;
-  if (r.method == "HEAD") return kHeadBucket;
-  if (r.method == "DELETE") return kDeleteBucket;
-  return NotImplemented("Unknown");
+  if (r.method == "GET") return Named("ListObjects");
+  if (HasOtherParams(r.raw_query)) return Named("Unknown");
+  if (r.method == "PUT") return Named("CreateBucket");
+  if (r.method == "HEAD") return Named("HeadBucket");
+  if (r.method == "DELETE") return Named("DeleteBucket");
+  return Named("Unknown");
+}
+
+std::string_view S3Request::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return {};
+}
+
+std::optional<std::string> S3Request::Param(std::string_view name) const {
+  std::string_view query = raw_query;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t amp = query.find('&', start);
+    std::string_view part =
+        query.substr(start, amp == std::string_view::npos ? query.npos : amp - start);
+    size_t eq = part.find('=');
+    if (UriDecode(part.substr(0, eq), true) == name) {
+      return eq == std::string_view::npos ? std::string() : UriDecode(part.substr(eq + 1), true);
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return std::nullopt;
 }
 
 std::string S3RequestParameters(const S3Request& request) {
@@ -206,8 +248,20 @@ std::string S3RequestParameters(const S3Request& request) {
   w.BeginObject();
   if (!request.bucket.empty()) w.Key("bucketName").String(ToValidUtf8(request.bucket));
   w.Key("Host").String(ToValidUtf8(request.host));
+  if (!request.key.empty()) w.Key("key").String(ToValidUtf8(request.key));
   w.EndObject();
   return w.Take();
+}
+
+std::string S3ResourceArn(const S3Request& request) {
+  if (request.bucket.empty()) return "*";
+  std::string arn = "arn:aws:s3:::" + request.bucket;
+  if (!request.key.empty()) arn += "/" + request.key;
+  return arn;
+}
+
+std::string S3CanonicalUserId(std::string_view account_id) {
+  return crypto::Sha256Hex("opentrail-canonical-user:" + std::string(account_id));
 }
 
 std::vector<events::Resource> S3Resources(const S3Request& request) {
@@ -218,6 +272,13 @@ std::vector<events::Resource> S3Resources(const S3Request& request) {
   r.arn = "arn:aws:s3:::" + ToValidUtf8(request.bucket);
   r.has_type = r.has_arn = true;
   out.push_back(std::move(r));
+  if (!request.key.empty()) {
+    events::Resource o;
+    o.type = "AWS::S3::Object";
+    o.arn = "arn:aws:s3:::" + ToValidUtf8(request.bucket) + "/" + ToValidUtf8(request.key);
+    o.has_type = o.has_arn = true;
+    out.push_back(std::move(o));
+  }
   return out;
 }
 
@@ -245,7 +306,7 @@ Result<S3Outcome> ListBuckets(const Services& services, const CallContext&,
   S3Outcome out = WithRecordFacts(request);
   std::string& b = out.outcome.body;
   b = "<ListAllMyBucketsResult xmlns=\"" + std::string(kS3Xmlns) + "\"><Owner><ID>";
-  b += crypto::Sha256Hex("opentrail-canonical-user:" + services.account_id);
+  b += S3CanonicalUserId(services.account_id);
   b += "</ID><DisplayName>" + XmlEscape(services.account_id) + "</DisplayName></Owner><Buckets>";
   for (const buckets::BucketInfo& info : services.buckets->List()) {
     if (!info.remote && info.owner_account != services.account_id) continue;

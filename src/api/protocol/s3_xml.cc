@@ -54,8 +54,8 @@ void AddS3Headers(Reply* reply, const S3Ids& ids) {
   reply->headers.emplace_back("x-amz-id-2", ids.host_id);
 }
 
-Reply S3ErrorReply(const Status& status, const S3Ids& ids, std::string_view bucket_name,
-                   bool head) {
+Reply S3ErrorReply(const Status& status, const S3Ids& ids, std::string_view bucket_name, bool head,
+                   std::string_view key) {
   Reply reply;
   reply.status = S3ErrorStatus(status.code());
   reply.content_type = "application/xml";
@@ -69,6 +69,9 @@ Reply S3ErrorReply(const Status& status, const S3Ids& ids, std::string_view buck
   b += XmlEscape(S3ErrorCode(status.code()));
   b += "</Code><Message>" + XmlEscape(S3PublicMessage(status)) + "</Message>";
   if (!bucket_name.empty()) b += "<BucketName>" + XmlEscape(bucket_name) + "</BucketName>";
+  if (status.code() == Error::kNoSuchKey && !key.empty()) {
+    b += "<Key>" + XmlEscape(key) + "</Key>";
+  }
   b += "<RequestId>" + XmlEscape(ids.request_id) + "</RequestId><HostId>";
   b += XmlEscape(ids.host_id) + "</HostId></Error>";
   return reply;

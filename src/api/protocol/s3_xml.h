@@ -27,9 +27,11 @@ struct S3Ids {
 // Adds x-amz-request-id and x-amz-id-2.
 void AddS3Headers(Reply* reply, const S3Ids& ids);
 
-// The S3 error document: <Error><Code/><Message/>[<BucketName/>]<RequestId/><HostId/></Error>.
-// `head` → no body (HEAD responses never carry one; clients report the status number).
-Reply S3ErrorReply(const Status& status, const S3Ids& ids, std::string_view bucket_name, bool head);
+// The S3 error document: <Error><Code/><Message/>[<BucketName/>][<Key/>]<RequestId/><HostId/>
+// </Error>; <Key> only for NoSuchKey. `head` → no body (HEAD responses never carry one; clients
+// report the status number).
+Reply S3ErrorReply(const Status& status, const S3Ids& ids, std::string_view bucket_name, bool head,
+                   std::string_view key = "");
 
 // A success reply: `xml` is the root element (without the XML declaration), or empty for no body.
 Reply S3Reply(int status, std::string_view xml, const S3Ids& ids);
