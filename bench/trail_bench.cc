@@ -128,7 +128,8 @@ void BM_DeliveryPass(benchmark::State& state) {
     size_t out_bytes = 0;
     Delivery delivery(
         *journal.store, **db, **registry,
-        [&](std::string_view, std::string_view, std::string_view body) {
+        [&](std::string_view, std::string_view, std::string_view body,
+            const Delivery::ObjectMetadata&) {
           out_bytes += body.size();
           return Status::Ok();
         },

@@ -16,6 +16,7 @@
 #include "store/metadata.h"
 #include "trail/delivery.h"
 #include "trail/registry.h"
+#include "trail/signing_keys.h"
 
 namespace ot::server {
 namespace {
@@ -60,6 +61,7 @@ struct Server::Impl {
   std::unique_ptr<MetadataBucketStore> bucket_store;
   std::unique_ptr<buckets::BucketRegistry> buckets;
   std::unique_ptr<trail::TrailRegistry> trails;
+  std::unique_ptr<trail::SigningKeys> signing_keys;
   std::unique_ptr<trail::Delivery> delivery;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
@@ -148,14 +150,31 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
       api::handlers::Services{*impl->store, env, impl->state.account_id, impl->state.home_region});
   trail::DeliveryOptions delivery_options;
   OT_ASSIGN_OR_RETURN(delivery_options.interval, trail::ParseDuration(config.delivery_interval));
+  OT_ASSIGN_OR_RETURN(delivery_options.digest_interval,
+                      trail::ParseDuration(config.digest_interval));
+  if (delivery_options.digest_interval < std::chrono::seconds(1)) {
+    return Status(Error::kValidation, "--digest-interval must be at least 1s");
+  }
+  trail::SigningKeyOptions key_options;
+  key_options.master_key = impl->state.master_key;
+  OT_ASSIGN_OR_RETURN(key_options.rotation, trail::ParseDuration(config.digest_key_rotation));
+  if (key_options.rotation < std::chrono::minutes(1)) {
+    return Status(Error::kValidation, "--digest-key-rotation must be at least 1m");
+  }
+  impl->signing_keys = std::make_unique<trail::SigningKeys>(*impl->metadata, env, key_options);
+  // The home region has a key from the first start on, so ListPublicKeys is never empty there.
+  OT_RETURN_IF_ERROR(impl->signing_keys->Active(impl->state.home_region, env.clock.Now()).status());
+  delivery_options.signing_keys = impl->signing_keys.get();
   impl->delivery = std::make_unique<trail::Delivery>(
       *impl->store, *impl->metadata, *impl->trails,
-      [bucket_registry](std::string_view bucket, std::string_view key, std::string_view body) {
+      [bucket_registry](std::string_view bucket, std::string_view key, std::string_view body,
+                        const trail::Delivery::ObjectMetadata& metadata) {
         buckets::PutObjectRequest put;
         put.bucket = bucket;
         put.key = key;
         put.body = body;
         put.content_type = "application/x-gzip";
+        put.metadata = metadata;
         return bucket_registry->PutObject(put);
       },
       env, delivery_options);
@@ -164,6 +183,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->services->trails = impl->trails.get();
   impl->services->buckets = impl->buckets.get();
   impl->services->delivery = impl->delivery.get();
+  impl->services->signing_keys = impl->signing_keys.get();
   impl->services->iam = impl->iam.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;

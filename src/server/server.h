@@ -20,8 +20,10 @@ struct ServerConfig {
   bool access_log = true;
   // Remote buckets (JSON array, see ParseBucketsConfig in server/buckets_setup.h); empty = none.
   std::string buckets_config;
-  size_t max_trails_per_region = 5;      // AWS's quota; raise for big self-hosted setups
-  std::string delivery_interval = "5m";  // how often trails' log files are written ("2s", "5m")
+  size_t max_trails_per_region = 5;         // AWS's quota; raise for big self-hosted setups
+  std::string delivery_interval = "5m";     // how often trails' log files are written ("2s", "5m")
+  std::string digest_interval = "1h";       // digest window of validating trails ("10s", "1h")
+  std::string digest_key_rotation = "30d";  // lifetime of a region's digest-signing key
   // Written once listening: the bound port, for scripts and tests that use port 0.
   std::string port_file;
 };

@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <set>
 
 #include "api/protocol/json_value.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
 #include "common/log.h"
+#include "common/time.h"
 #include "crypto/hash.h"
 #include "events/record_fields.h"
 #include "trail/log_file.h"
+#include "trail/signing_keys.h"
 
 namespace ot::trail {
 namespace {
@@ -57,8 +60,9 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (unit == "s") return std::chrono::milliseconds(n * 1000);
   if (unit == "m") return std::chrono::milliseconds(n * 60000);
   if (unit == "h") return std::chrono::milliseconds(n * 3600000);
+  if (unit == "d") return std::chrono::milliseconds(n * 86400000);
   return Status(Error::kValidation,
-                "duration '" + std::string(text) + "' needs a unit: ms, s, m or h");
+                "duration '" + std::string(text) + "' needs a unit: ms, s, m, h or d");
 }
 
 Delivery::Delivery(store::EventStore& store, store::MetadataDb& db, TrailRegistry& trails,
@@ -115,6 +119,41 @@ Result<Delivery::State> Delivery::Load(std::string_view arn) {
     OT_ASSIGN_OR_RETURN(std::string key, f.ReqString("key"));
     state.intent_files.push_back({std::move(group), std::move(key)});
   }
+  OT_ASSIGN_OR_RETURN(auto chain, m.OptBool("chainActive"));
+  OT_ASSIGN_OR_RETURN(auto chain_first, m.OptInt("chainFirst"));
+  OT_ASSIGN_OR_RETURN(auto window, m.OptInt("windowStart"));
+  state.chain_active = chain.value_or(false);
+  state.chain_first = static_cast<uint64_t>(chain_first.value_or(0));
+  state.window_start_ms = window.value_or(0);
+  OT_ASSIGN_OR_RETURN(auto chains, m.OptList("chains"));
+  for (const api::JsonValue& v : chains.value_or(std::vector<api::JsonValue>{})) {
+    api::Members c(v, "chain");
+    OT_ASSIGN_OR_RETURN(std::string region, c.ReqString("region"));
+    OT_ASSIGN_OR_RETURN(auto bucket, c.OptString("bucket"));
+    std::optional<PreviousDigest> previous;
+    if (bucket) {
+      previous.emplace();
+      previous->bucket = std::move(*bucket);
+      OT_ASSIGN_OR_RETURN(previous->key, c.ReqString("key"));
+      OT_ASSIGN_OR_RETURN(previous->sha256_hex, c.ReqString("hash"));
+      OT_ASSIGN_OR_RETURN(previous->signature_hex, c.ReqString("signature"));
+    }
+    state.chains[region] = std::move(previous);
+  }
+  OT_ASSIGN_OR_RETURN(auto undigested, m.OptList("undigested"));
+  for (const api::JsonValue& v : undigested.value_or(std::vector<api::JsonValue>{})) {
+    api::Members f(v, "undigested");
+    UndigestedFile u;
+    OT_ASSIGN_OR_RETURN(u.region, f.ReqString("region"));
+    OT_ASSIGN_OR_RETURN(u.file.bucket, f.ReqString("bucket"));
+    OT_ASSIGN_OR_RETURN(u.file.key, f.ReqString("key"));
+    OT_ASSIGN_OR_RETURN(u.file.sha256_hex, f.ReqString("hash"));
+    OT_ASSIGN_OR_RETURN(u.file.oldest_event_time, f.ReqString("oldest"));
+    OT_ASSIGN_OR_RETURN(u.file.newest_event_time, f.ReqString("newest"));
+    OT_ASSIGN_OR_RETURN(auto at, f.OptInt("delivered"));
+    u.delivered_ms = at.value_or(0);
+    state.undigested.push_back(std::move(u));
+  }
   return state;
 }
 
@@ -126,6 +165,33 @@ Status Delivery::Save(std::string_view arn, const State& state) {
     w.Key("intentFiles").BeginArray();
     for (const PendingFile& f : state.intent_files) {
       w.BeginObject().Key("group").String(f.group).Key("key").String(f.key).EndObject();
+    }
+    w.EndArray();
+  }
+  if (state.chain_active) {
+    w.Key("chainActive").Bool(true).Key("chainFirst").Uint(state.chain_first);
+    w.Key("windowStart").Int(state.window_start_ms);
+    w.Key("chains").BeginArray();
+    for (const auto& [region, previous] : state.chains) {
+      w.BeginObject().Key("region").String(region);
+      if (previous) {
+        w.Key("bucket").String(previous->bucket).Key("key").String(previous->key);
+        w.Key("hash").String(previous->sha256_hex);
+        w.Key("signature").String(previous->signature_hex);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (!state.undigested.empty()) {
+    w.Key("undigested").BeginArray();
+    for (const UndigestedFile& u : state.undigested) {
+      w.BeginObject().Key("region").String(u.region);
+      w.Key("bucket").String(u.file.bucket).Key("key").String(u.file.key);
+      w.Key("hash").String(u.file.sha256_hex);
+      w.Key("oldest").String(u.file.oldest_event_time);
+      w.Key("newest").String(u.file.newest_event_time);
+      w.Key("delivered").Int(u.delivered_ms).EndObject();
     }
     w.EndArray();
   }
@@ -216,7 +282,9 @@ struct Delivery::File {
   size_t count = 0;
   size_t bytes = 0;
   std::string key;
-  std::string body;  // gzip
+  std::string body;                                                // gzip
+  SysMillis oldest = SysMillis::max(), newest = SysMillis::min();  // eventTime range
+  std::string sha256_hex;  // of the inflated body, when the trail validates
 };
 
 // One trail's share of a pass.
@@ -269,19 +337,167 @@ Result<size_t> Delivery::RunOnce(bool force) {
     if (active.empty()) break;
     files += Round(std::move(active), lo + options_.read_batch_events, now);
   }
+  // Digests after the files they name; a trail whose batch failed waits for the retry.
+  if (options_.signing_keys != nullptr) {
+    std::set<std::string, std::less<>> failed;
+    for (const Job& j : jobs) {
+      if (j.failed) failed.insert(j.id);
+    }
+    for (const LoggingTrail& t : trails_.AllTrails()) {
+      if (failed.count(t.trail.arn) != 0) continue;
+      Status s = AdvanceChain(t.trail, t.trail.arn, /*gone=*/false, now);
+      if (!s.ok()) Log(LogLevel::kWarn, "digest of " + t.trail.arn + " failed: " + s.ToString());
+    }
+  }
   for (Job& j : jobs) {
     if (j.failed) continue;
     if (j.tombstone) {
-      if (j.state.cursor >= j.upto) {  // all owed is delivered: forget the deleted trail
-        OT_RETURN_IF_ERROR(db_.DeleteDocument(kKind, j.id));
-        std::lock_guard intervals_lock(intervals_mu_);
-        OT_RETURN_IF_ERROR(db_.DeleteDocument(kIntervalsKind, j.id));
-      }
+      // All owed is delivered: forget the deleted trail.
+      if (j.state.cursor >= j.upto) OT_RETURN_IF_ERROR(Forget(j.t.trail, j.id, now));
       continue;
     }
     last_delivery_[j.id] = now;
   }
   return files;
+}
+
+Status Delivery::Forget(const Trail& trail, const std::string& id, SysMillis now) {
+  if (options_.signing_keys != nullptr) {
+    Status s = AdvanceChain(trail, id, /*gone=*/true, now);
+    if (!s.ok()) {
+      Log(LogLevel::kWarn, "final digest of " + trail.arn + " failed: " + s.ToString());
+      return Status::Ok();  // retried by the next pass
+    }
+    OT_ASSIGN_OR_RETURN(State state, Load(id));
+    if (state.chain_active) return Status::Ok();
+  }
+  OT_RETURN_IF_ERROR(db_.DeleteDocument(kKind, id));
+  std::lock_guard intervals_lock(intervals_mu_);
+  return db_.DeleteDocument(kIntervalsKind, id);
+}
+
+Status Delivery::AdvanceChain(const Trail& t, const std::string& id, bool gone, SysMillis now) {
+  std::vector<Interval> intervals;
+  {
+    std::lock_guard lock(intervals_mu_);
+    OT_ASSIGN_OR_RETURN(intervals, LoadIntervals(id));
+  }
+  OT_ASSIGN_OR_RETURN(State state, Load(id));
+  if (state.intent_to != 0) return Status::Ok();  // its files exist only once it is redone
+  // Digest times are whole seconds: the key and the signed string carry seconds.
+  const SysMillis now_s = std::chrono::floor<std::chrono::seconds>(now);
+  const bool open = !intervals.empty() && intervals.back().last == 0;
+  const bool validating = !gone && t.log_file_validation_enabled && t.status.is_logging && open;
+  auto start_chain = [&](SysMillis start) {
+    state.chain_active = true;
+    state.chain_first = intervals.back().first;
+    state.window_start_ms = start.time_since_epoch().count();
+    state.chains.clear();
+    state.chains[t.home_region] = std::nullopt;
+  };
+  if (!state.chain_active) {
+    if (validating) {
+      start_chain(now_s);
+      return Save(id, state);
+    }
+    if (state.undigested.empty()) return Status::Ok();
+    state.undigested.clear();  // delivered while no chain ran: never digested
+    return Save(id, state);
+  }
+  const SysMillis start{std::chrono::milliseconds(state.window_start_ms)};
+  // Ends now: logging stopped (or the trail was deleted) and all it logged is delivered;
+  // validation was turned off; or logging stopped and started again between two passes.
+  const bool drained = intervals.empty() || (!open && state.cursor >= intervals.back().last);
+  const bool restarted = validating && intervals.back().first != state.chain_first;
+  if (restarted || (!gone && !t.log_file_validation_enabled) || (!validating && drained)) {
+    const SysMillis end = std::max(now_s, start + std::chrono::seconds(1));
+    OT_RETURN_IF_ERROR(WriteDigests(t, id, state, end, /*final_digest=*/true));
+    if (!restarted) return Status::Ok();
+    start_chain(end);
+    return Save(id, state);
+  }
+  const auto interval =
+      std::max<std::chrono::milliseconds>(options_.digest_interval, std::chrono::seconds(1));
+  if (now_s - start < interval) return Status::Ok();
+  // After a pause (server down) one digest covers every whole window missed.
+  SysMillis end = start + ((now_s - start) / interval) * interval;
+  end = std::chrono::floor<std::chrono::seconds>(end);
+  return WriteDigests(t, id, state, end, /*final_digest=*/false);
+}
+
+Status Delivery::WriteDigests(const Trail& t, const std::string& id, State& state, SysMillis end,
+                              bool final_digest) {
+  const int64_t end_ms = end.time_since_epoch().count();
+  auto in_window = [&](const UndigestedFile& u) {
+    return final_digest || u.delivered_ms <= end_ms;
+  };
+  std::set<std::string, std::less<>> regions;
+  for (const auto& [region, previous] : state.chains) regions.insert(region);
+  for (const UndigestedFile& u : state.undigested) {
+    if (in_window(u)) regions.insert(u.region);
+  }
+  const SysMillis signed_at = env_.clock.Now();
+  std::map<std::string, PreviousDigest, std::less<>> written;
+  Status s = Status::Ok();
+  for (const std::string& region : regions) {
+    DigestContent c;
+    c.account_id = t.account_id;
+    c.start_time = SysMillis(std::chrono::milliseconds(state.window_start_ms));
+    c.end_time = end;
+    c.bucket = t.s3_bucket_name;
+    c.key = DigestKey(
+        {t.s3_key_prefix.value_or(""), "", t.account_id, region, t.name, t.home_region, end});
+    auto previous = state.chains.find(region);
+    if (previous != state.chains.end()) c.previous = previous->second;
+    for (const UndigestedFile& u : state.undigested) {
+      if (u.region == region && in_window(u)) c.log_files.push_back(u.file);
+    }
+    auto key = options_.signing_keys->Active(region, signed_at);
+    if (!key.ok()) {
+      s = key.status();
+      break;
+    }
+    c.fingerprint = key->fingerprint;
+    auto digest = SignDigest(c, key->private_der);
+    if (!digest.ok()) {
+      s = digest.status();
+      break;
+    }
+    // Both metadata headers go with the object in one PutObject (digest.md §4 rule 7).
+    s = put_(c.bucket, c.key, digest->body, digest->metadata);
+    if (!s.ok()) break;
+    written[region] = {c.bucket, c.key, digest->sha256_hex, digest->signature_hex};
+  }
+  if (!s.ok()) {
+    // Nothing is saved: the next pass writes the same digests again, over the same keys.
+    if (id == t.arn) {
+      std::string error = DeliveryError(s);
+      trails_.UpdateStatus(t.arn, [&](TrailStatus& st) { st.latest_digest_delivery_error = error; })
+          .IgnoreError();
+    }
+    return s;
+  }
+  std::erase_if(state.undigested, in_window);
+  if (final_digest) {
+    state.chain_active = false;
+    state.chain_first = 0;
+    state.window_start_ms = 0;
+    state.chains.clear();
+  } else {
+    for (auto& [region, previous] : written) state.chains[region] = std::move(previous);
+    state.window_start_ms = end_ms;
+  }
+  OT_RETURN_IF_ERROR(Save(id, state));
+  if (id == t.arn) {
+    trails_
+        .UpdateStatus(t.arn,
+                      [&](TrailStatus& st) {
+                        st.latest_digest_delivery_time = signed_at;
+                        st.latest_digest_delivery_error.clear();
+                      })
+        .IgnoreError();
+  }
+  return Status::Ok();
 }
 
 Status Delivery::PrepareTombstones(bool force, SysMillis now, std::vector<Job>& jobs,
@@ -309,15 +525,12 @@ Status Delivery::PrepareTombstones(bool force, SysMillis now, std::vector<Job>& 
       }
     }
     auto selectors = std::make_shared<const TrailSelectors>(trail.selectors);
+    const Trail config = trail;
     OT_RETURN_IF_ERROR(PrepareJob(LoggingTrail{std::move(trail), std::move(selectors)}, id, force,
                                   now, jobs, files));
     if (jobs.empty() || jobs.back().id != id) {  // nothing left to deliver: done with it
       OT_ASSIGN_OR_RETURN(State state, Load(id));
-      if (state.intent_to == 0) {
-        OT_RETURN_IF_ERROR(db_.DeleteDocument(kKind, id));
-        std::lock_guard lock(intervals_mu_);
-        OT_RETURN_IF_ERROR(db_.DeleteDocument(kIntervalsKind, id));
-      }
+      if (state.intent_to == 0) OT_RETURN_IF_ERROR(Forget(config, id, now));
     }
   }
   return Status::Ok();
@@ -441,6 +654,8 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
         file.bytes += e.json.size();
         file.count += 1;
         file.records.push_back(e.json);
+        file.oldest = std::min(file.oldest, e.attrs.event_time);
+        file.newest = std::max(file.newest, e.attrs.event_time);
       }
     }
     if (at >= hi) break;
@@ -477,15 +692,20 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
 
   // Compress every file of every trail, in parallel.
   std::vector<File*> all;
+  std::vector<bool> hash;  // per file: its trail validates, so its digest needs the hash
+  const bool digests = options_.signing_keys != nullptr;
   for (Job* j : jobs) {
     if (j->failed) continue;
-    for (File& f : j->files) all.push_back(&f);
+    for (File& f : j->files) {
+      all.push_back(&f);
+      hash.push_back(digests && j->t.trail.log_file_validation_enabled);
+    }
   }
   unsigned threads = options_.gzip_threads != 0 ? options_.gzip_threads
                                                 : std::max(1u, std::thread::hardware_concurrency());
   const int level = options_.gzip_level;
   ParallelFor(all.size(), threads, [&](size_t i) {
-    all[i]->body = BuildLogFile(all[i]->records, level);
+    all[i]->body = BuildLogFile(all[i]->records, level, hash[i] ? &all[i]->sha256_hex : nullptr);
     all[i]->records = {};
   });
 
@@ -496,7 +716,7 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
     if (j->failed) continue;
     Status s = Status::Ok();
     for (File& f : j->files) {
-      s = put_(j->t.trail.s3_bucket_name, f.key, f.body);
+      s = put_(j->t.trail.s3_bucket_name, f.key, f.body, {});
       if (!s.ok()) break;
     }
     if (!s.ok()) {
@@ -505,6 +725,14 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
     }
     State& state = j->state;
     const SysMillis batch_time{std::chrono::milliseconds(state.intent_time_ms)};
+    // Recorded in the Save that moves the cursor: a digest names exactly the delivered files.
+    for (const File& f : j->files) {
+      if (f.sha256_hex.empty()) continue;
+      state.undigested.push_back({f.region,
+                                  {j->t.trail.s3_bucket_name, f.key, f.sha256_hex,
+                                   FormatIso8601(f.oldest), FormatIso8601(f.newest)},
+                                  state.intent_time_ms});
+    }
     state.cursor = j->round_to;
     state.intent_to = 0;
     state.intent_time_ms = 0;

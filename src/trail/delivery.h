@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -15,9 +16,12 @@
 #include "common/status.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
+#include "trail/digest.h"
 #include "trail/registry.h"
 
 namespace ot::trail {
+
+class SigningKeys;
 
 struct DeliveryOptions {
   std::chrono::milliseconds interval{std::chrono::minutes(5)};  // serve --delivery-interval
@@ -26,6 +30,9 @@ struct DeliveryOptions {
   size_t read_batch_events = 50000;       // journal events examined per written batch
   int gzip_level = 6;
   unsigned gzip_threads = 0;  // files compressed in parallel; 0 = one per core
+  // Digest files (digest.md §4) for trails with LogFileValidationEnabled: none without keys.
+  SigningKeys* signing_keys = nullptr;
+  std::chrono::milliseconds digest_interval{std::chrono::hours(1)};  // serve --digest-interval
 };
 
 // Counters since start, for /metrics.
@@ -50,10 +57,20 @@ struct DeliveryStats {
 // are scanned once (events::RecordScanner) and matched against every trail's selectors, and the
 // files of all trails are compressed on a small pool of threads. A deleted trail still delivers
 // what it logged before its DeleteTrail record; then its state is removed.
+//
+// Digests (digest.md §4, docs/formats/digest.md): for a trail with LogFileValidationEnabled, the
+// Save that moves the cursor also records each delivered file (key, SHA-256 of its inflated
+// bytes, event-time range, delivery time) as undigested, so the digest chain is produced from the
+// same durable state as delivery. At the end of each digest window, one digest per covered region
+// (the home region plus every region that had a file in the chain) lists the undigested files
+// delivered up to the window's end, chained to that region's previous digest; the same Save that
+// records the digest as the new previous drops its files. A crash between the digest's PutObject
+// and that Save rewrites the same object key from the same state, so the chain never forks.
 class Delivery {
  public:
-  using PutObjectFn =
-      std::function<Status(std::string_view bucket, std::string_view key, std::string_view body)>;
+  using ObjectMetadata = std::map<std::string, std::string>;  // x-amz-meta-* without the prefix
+  using PutObjectFn = std::function<Status(std::string_view bucket, std::string_view key,
+                                           std::string_view body, const ObjectMetadata& metadata)>;
 
   Delivery(store::EventStore& store, store::MetadataDb& db, TrailRegistry& trails, PutObjectFn put,
            Env& env, DeliveryOptions options);
@@ -89,12 +106,25 @@ class Delivery {
     std::string group;  // "<account>/<region>/<part>"
     std::string key;
   };
+  // A delivered log file no digest has named yet.
+  struct UndigestedFile {
+    std::string region;
+    DigestLogFile file;
+    int64_t delivered_ms = 0;
+  };
   struct State {
     uint64_t cursor = 0;  // 0 with no document yet: start at the first interval
     // The batch being written, if any.
     uint64_t intent_to = 0;
     int64_t intent_time_ms = 0;
     std::vector<PendingFile> intent_files;
+    // The digest chain, while one runs.
+    bool chain_active = false;
+    uint64_t chain_first = 0;     // first sequence of the logging interval it started in
+    int64_t window_start_ms = 0;  // the next digest's digestStartTime (whole seconds)
+    // Per covered region: its previous digest (none until the chain's first one is written).
+    std::map<std::string, std::optional<PreviousDigest>> chains;
+    std::vector<UndigestedFile> undigested;
   };
 
  private:
@@ -113,6 +143,14 @@ class Delivery {
   size_t Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_time);
   void Fail(Job& job, const Status& status);
   void Loop();
+  // Starts, advances or ends the digest chain of one trail (document id `id`) at `now`.
+  Status AdvanceChain(const Trail& trail, const std::string& id, bool gone, SysMillis now);
+  // Writes the digests of every covered region for the window ending at `end` and saves `state`
+  // with the window moved on. `final_digest`: the chain ends with them.
+  Status WriteDigests(const Trail& trail, const std::string& id, State& state, SysMillis end,
+                      bool final_digest);
+  // Removes a deleted trail's documents once its last digest is written.
+  Status Forget(const Trail& trail, const std::string& id, SysMillis now);
 
   store::EventStore& store_;
   store::MetadataDb& db_;
@@ -133,7 +171,7 @@ class Delivery {
   DeliveryStats stats_;
 };
 
-// Parses "300ms", "2s", "5m", "1h" (kValidation otherwise).
+// Parses "300ms", "2s", "5m", "1h", "30d" (kValidation otherwise).
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
 
 }  // namespace ot::trail

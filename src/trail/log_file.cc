@@ -5,6 +5,7 @@
 #include "common/gzip.h"
 #include "common/ids.h"
 #include "common/time.h"
+#include "crypto/hash.h"
 
 namespace ot::trail {
 
@@ -28,7 +29,8 @@ std::string LogFileUnique(Random& random) {
   return RandomString(random, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 }
 
-std::string BuildLogFile(const std::vector<std::string_view>& records, int gzip_level) {
+std::string BuildLogFile(const std::vector<std::string_view>& records, int gzip_level,
+                         std::string* sha256_hex) {
   size_t total = 16;
   for (std::string_view r : records) total += r.size() + 1;
   std::string json;
@@ -39,6 +41,7 @@ std::string BuildLogFile(const std::vector<std::string_view>& records, int gzip_
     json += records[i];
   }
   json += "]}";
+  if (sha256_hex != nullptr) *sha256_hex = crypto::Sha256Hex(json);
   return GzipCompress(json, gzip_level);
 }
 

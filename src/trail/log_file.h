@@ -27,6 +27,8 @@ std::string LogFileKey(const LogFileName& name);
 std::string LogFileUnique(Random& random);
 
 // The object body: one gzip member holding {"Records":[r1,r2,…]} (compact, records as given).
-std::string BuildLogFile(const std::vector<std::string_view>& records, int gzip_level = 6);
+// With `sha256_hex`, also the SHA-256 of those inflated bytes (a digest's hashValue).
+std::string BuildLogFile(const std::vector<std::string_view>& records, int gzip_level = 6,
+                         std::string* sha256_hex = nullptr);
 
 }  // namespace ot::trail

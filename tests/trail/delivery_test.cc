@@ -74,7 +74,8 @@ class DeliveryTest : public ::testing::Test {
     options.max_events_per_file = 4;
     delivery_ = std::make_unique<Delivery>(
         *store_, *db_, *trails_,
-        [this](std::string_view bucket, std::string_view key, std::string_view body) -> Status {
+        [this](std::string_view bucket, std::string_view key, std::string_view body,
+               const Delivery::ObjectMetadata&) -> Status {
           if (fail_puts_ > 0) {
             --fail_puts_;
             return Status(Error::kUnavailable, "connection refused: test");
@@ -181,7 +182,8 @@ TEST_F(DeliveryTest, AFailedBatchIsRedoneUnderTheSameNamesAfterARestart) {
   int puts_before_failure = 1;
   delivery_ = std::make_unique<Delivery>(
       *store_, *db_, *trails_,
-      [&](std::string_view bucket, std::string_view key, std::string_view body) -> Status {
+      [&](std::string_view bucket, std::string_view key, std::string_view body,
+          const Delivery::ObjectMetadata&) -> Status {
         if (puts_before_failure-- == 0) return Status(Error::kUnavailable, "NoSuchBucket: gone");
         objects_[std::string(bucket) + "/" + std::string(key)] = std::string(body);
         return Status::Ok();

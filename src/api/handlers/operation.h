@@ -17,6 +17,7 @@
 
 namespace ot::trail {
 class TrailRegistry;
+class SigningKeys;
 }  // namespace ot::trail
 namespace ot::iam {
 class IamRegistry;
@@ -35,6 +36,7 @@ struct Services {
   buckets::BucketRegistry* buckets = nullptr;  // local and remote buckets (S3 API, delivery)
   trail::Delivery* delivery = nullptr;         // log-file delivery (Start/StopLogging tell it)
   iam::IamRegistry* iam = nullptr;             // users, groups, keys, policies, MFA, sessions
+  trail::SigningKeys* signing_keys = nullptr;  // digest-signing keys (ListPublicKeys)
 };
 
 // One authenticated call.
@@ -109,6 +111,8 @@ Result<Outcome> GetEventSelectors(const Services&, const CallContext&, JsonValue
 Result<Outcome> AddTags(const Services&, const CallContext&, JsonValue input);
 Result<Outcome> RemoveTags(const Services&, const CallContext&, JsonValue input);
 Result<Outcome> ListTags(const Services&, const CallContext&, JsonValue input);
+// Log file integrity (digest.md §5).
+Result<Outcome> ListPublicKeys(const Services&, const CallContext&, JsonValue input);
 
 // The resource a call is authorized against (iam.md §4), from its input: a trail ARN for the
 // trail operations (a name is resolved in the caller's region), an IAM user/group/policy/MFA ARN

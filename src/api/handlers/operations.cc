@@ -24,6 +24,7 @@ constexpr JsonOperation kCloudTrailOperations[] = {
     {"AddTags", kCloudTrail, "cloudtrail:AddTags", false, &AddTags, nullptr},
     {"RemoveTags", kCloudTrail, "cloudtrail:RemoveTags", false, &RemoveTags, nullptr},
     {"ListTags", kCloudTrail, "cloudtrail:ListTags", true, &ListTags, nullptr},
+    {"ListPublicKeys", kCloudTrail, "cloudtrail:ListPublicKeys", true, &ListPublicKeys, nullptr},
 };
 
 constexpr JsonOperation kOpenTrailOperations[] = {

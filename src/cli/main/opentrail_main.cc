@@ -5,7 +5,10 @@
 #include "cli/import.h"
 #include "common/env.h"
 #include "common/log.h"
+#include "common/time.h"
+#include "server/keys_command.h"
 #include "server/server.h"
+#include "trail/delivery.h"
 
 namespace {
 
@@ -47,6 +50,25 @@ int Import(const ot::cli::ImportOptions& options) {
   return s.failed_files == 0 ? 0 : 2;
 }
 
+int RotateKeys(ot::server::RotateKeysOptions options, const std::string& rotation) {
+  auto lifetime = ot::trail::ParseDuration(rotation);
+  if (!lifetime.ok()) {
+    std::fprintf(stderr, "opentrail keys rotate: %s\n", lifetime.status().message().c_str());
+    return 1;
+  }
+  options.rotation = *lifetime;
+  auto keys = ot::server::RotateSigningKeys(options, ot::RealEnv());
+  if (!keys.ok()) {
+    std::fprintf(stderr, "opentrail keys rotate: %s\n", keys.status().message().c_str());
+    return 1;
+  }
+  for (const ot::trail::PublicKeyInfo& k : *keys) {
+    std::printf("%s\t%s\tvalid from %s to %s\n", k.region.c_str(), k.fingerprint.c_str(),
+                ot::FormatIso8601(k.valid_from).c_str(), ot::FormatIso8601(k.valid_to).c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +95,14 @@ int main(int argc, char** argv) {
                    "How often trails deliver log files (e.g. 2s, 5m)")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--digest-interval", serve.digest_interval,
+                   "Digest window of trails with log file validation (e.g. 10s, 1h)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--digest-key-rotation", serve.digest_key_rotation,
+                   "Lifetime of a region's digest-signing key before a new one is made (e.g. 30d)")
+      ->capture_default_str();
+  serve_cmd
       ->add_option(
           "--max-trails-per-region", serve.max_trails_per_region,
           "Trails per region (a multi-region trail counts in every region); AWS's quota is 5")
@@ -97,6 +127,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   import_cmd->add_flag("--no-progress", no_progress, "No progress line on the terminal");
 
+  ot::server::RotateKeysOptions rotate;
+  rotate.data_dir = "./data";
+  std::string rotation = "30d";
+  CLI::App* keys_cmd = app.add_subcommand("keys", "Digest-signing keys");
+  keys_cmd->require_subcommand(1);
+  CLI::App* rotate_cmd = keys_cmd->add_subcommand(
+      "rotate",
+      "Replace the digest-signing key of a region (or of every region) now; the old public keys "
+      "stay listed by ListPublicKeys. Works on the data directory, also beside a running server");
+  rotate_cmd->add_option("--data-dir", rotate.data_dir, "Data directory")->capture_default_str();
+  rotate_cmd->add_option("--region", rotate.region, "Only this region (default: every region)");
+  rotate_cmd->add_option("--digest-key-rotation", rotation, "Lifetime of the new keys")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_cmd) {
@@ -106,6 +150,7 @@ int main(int argc, char** argv) {
     if (log_level == "error") ot::SetLogLevel(ot::LogLevel::kError);
     return Serve(serve);
   }
+  if (*keys_cmd) return RotateKeys(rotate, rotation);
   import.progress = !no_progress;
   return Import(import);
 }
