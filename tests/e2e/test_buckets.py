@@ -128,7 +128,7 @@ def test_unimplemented_operations_are_501(server):
     code, resp = error_of(e)
     assert code == "NotImplemented" and resp["ResponseMetadata"]["HTTPStatusCode"] == 501
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        c.list_objects_v2(Bucket="boto-ni-1")
+        c.get_object_retention(Bucket="boto-ni-1", Key="k")
     assert error_of(e)[0] == "NotImplemented"
     c.delete_bucket(Bucket="boto-ni-1")
 
