@@ -62,7 +62,9 @@ TEST_F(IamSimulateTest, ResultsFollowTheSpecShapeOnePerActionAndResource) {
                   "&ContextEntries.member.1.ContextKeyType=boolean");
 
   ASSERT_THAT(out, IsOk());
-  const auth::StatementInfo& deny = auth::ParsePolicy(kDenyStop)->statements()[0];
+  auto deny_policy = auth::ParsePolicy(kDenyStop);
+  ASSERT_THAT(deny_policy, IsOk());
+  const auth::StatementInfo& deny = deny_policy->statements()[0];
   EXPECT_EQ(out->body,
             "    <IsTruncated>false</IsTruncated>\n"
             "    <EvaluationResults>\n"

@@ -124,7 +124,8 @@ S3Attempt S3Client::Send(std::string_view method, std::string_view key, std::str
   for (auto& h : extra) headers.push_back(std::move(h));
 
   auth::HttpRequestView view;
-  view.method = std::string(method);
+  const std::string method_text(method);  // outlives `view`, which only refers to it
+  view.method = method_text;
   view.raw_path = path;
   for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
   view.body = body;
@@ -152,7 +153,6 @@ S3Attempt S3Client::Send(std::string_view method, std::string_view key, std::str
   std::string bucket_region;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  const std::string method_text(method);
   if (method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else {
