@@ -85,7 +85,16 @@ HttpClient::~HttpClient() = default;
 Result<HttpResponse> HttpClient::Post(
     std::string_view path, const std::vector<std::pair<std::string, std::string>>& headers,
     std::string_view body) {
-  http::request<http::string_body> req{http::verb::post, std::string(path), 11};
+  return Send("POST", path, headers, body);
+}
+
+Result<HttpResponse> HttpClient::Send(
+    std::string_view method, std::string_view target,
+    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body) {
+  http::request<http::string_body> req;
+  req.method_string(method);
+  req.target(target);
+  req.version(11);
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = std::string(body);
   req.keep_alive(true);
@@ -142,6 +151,34 @@ Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
   headers.emplace_back("Authorization", signed_headers.authorization);
   headers.emplace_back("User-Agent", "opentrail-cli/0.1");
   return client.Post("/", headers, call.body);
+}
+
+Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
+                               const Credentials& credentials, const std::string& region,
+                               std::string_view raw_path, std::string_view raw_query,
+                               Clock& clock) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Host", endpoint.host_header},
+      // SHA-256 of the empty body.
+      {"x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+  };
+  if (!credentials.session_token.empty()) {
+    headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  }
+  auth::HttpRequestView view;
+  view.method = "GET";
+  view.raw_path = raw_path;
+  view.raw_query = raw_query;
+  for (const auto& [k, v] : headers) view.headers.emplace_back(k, v);
+  auth::SignedHeaders signed_headers =
+      auth::SignRequest(view, credentials.access_key_id, credentials.secret_access_key,
+                        credentials.session_token, region, "s3", clock.Now());
+  headers.emplace_back("X-Amz-Date", signed_headers.amz_date);
+  headers.emplace_back("Authorization", signed_headers.authorization);
+  headers.emplace_back("User-Agent", "opentrail-cli/0.1");
+  std::string target(raw_path);
+  if (!raw_query.empty()) target += "?" + std::string(raw_query);
+  return client.Send("GET", target, headers, "");
 }
 
 std::string DescribeJsonError(const HttpResponse& response) {

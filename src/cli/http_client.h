@@ -37,6 +37,10 @@ class HttpClient {
   Result<HttpResponse> Post(std::string_view path,
                             const std::vector<std::pair<std::string, std::string>>& headers,
                             std::string_view body);
+  // Any method; `target` is the path with its query ("/bucket?prefix=a").
+  Result<HttpResponse> Send(std::string_view method, std::string_view target,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            std::string_view body);
 
  private:
   struct Impl;
@@ -53,6 +57,12 @@ struct JsonCall {
 Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
                               const Credentials& credentials, const std::string& region,
                               const JsonCall& call, Clock& clock);
+
+// Signs (SigV4, service s3, path-style) and sends one S3 GET: `raw_path` is already
+// URI-encoded ("/bucket/a%20b"), `raw_query` too and without '?' (may be empty).
+Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
+                               const Credentials& credentials, const std::string& region,
+                               std::string_view raw_path, std::string_view raw_query, Clock& clock);
 
 // "<__type>: <message>" of a JSON error reply, or the HTTP status when the body is not one.
 std::string DescribeJsonError(const HttpResponse& response);

@@ -74,6 +74,39 @@ Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes) {
   return out;
 }
 
+GzipInflater::GzipInflater() : zs_(new z_stream{}), buffer_(64 << 10, '\0') {
+  OT_CHECK(inflateInit2(static_cast<z_stream*>(zs_), 16 + MAX_WBITS) == Z_OK);
+}
+
+GzipInflater::~GzipInflater() {
+  auto* zs = static_cast<z_stream*>(zs_);
+  inflateEnd(zs);
+  delete zs;
+}
+
+Status GzipInflater::Step(std::string_view& input, std::string_view& out) {
+  auto* zs = static_cast<z_stream*>(zs_);
+  size_t chunk = std::min<size_t>(input.size(), 1u << 30);
+  zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  zs->avail_in = static_cast<uInt>(chunk);
+  zs->next_out = reinterpret_cast<Bytef*>(buffer_.data());
+  zs->avail_out = static_cast<uInt>(buffer_.size());
+  int rc = inflate(zs, Z_NO_FLUSH);
+  input.remove_prefix(chunk - zs->avail_in);
+  out = std::string_view(buffer_.data(), buffer_.size() - zs->avail_out);
+  if (rc == Z_STREAM_END) {
+    done_ = true;
+    return Status::Ok();
+  }
+  if (rc == Z_OK || (rc == Z_BUF_ERROR && !out.empty())) return Status::Ok();
+  if (rc == Z_BUF_ERROR) {  // no progress possible: the input ended inside the member
+    input = {};
+    return Status::Ok();
+  }
+  return Status(Error::kValidation,
+                std::string("gzip data is corrupt: ") + (zs->msg ? zs->msg : "inflate error"));
+}
+
 std::string ZlibCompress(std::string_view data, int level) {
   libdeflate_compressor* c = libdeflate_alloc_compressor(level);
   OT_CHECK(c != nullptr);

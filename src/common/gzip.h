@@ -16,6 +16,36 @@ std::string GzipCompress(std::string_view data, int level = 6);
 // Fails with kValidation on corrupt input, or when the output would exceed `max_bytes`.
 Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes);
 
+// Streaming inflater of ONE gzip member, with the semantics of Python's
+// zlib.decompressobj(16 + MAX_WBITS) (what the AWS CLI validator uses): bytes after the end of the
+// member are ignored, and input that ends early is not an error (the output is what was inflated
+// so far). Only corrupt data fails (kValidation).
+class GzipInflater {
+ public:
+  GzipInflater();
+  ~GzipInflater();
+  GzipInflater(const GzipInflater&) = delete;
+  GzipInflater& operator=(const GzipInflater&) = delete;
+
+  // Inflates `input`, handing each piece of output to `sink` (called zero or more times).
+  template <typename Sink>
+  Status Feed(std::string_view input, Sink&& sink) {
+    while (!input.empty() && !done_) {
+      std::string_view out;
+      OT_RETURN_IF_ERROR(Step(input, out));
+      if (!out.empty()) sink(out);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // Consumes some of `input` (advancing it), sets `out` to the bytes produced.
+  Status Step(std::string_view& input, std::string_view& out);
+  void* zs_;  // z_stream
+  bool done_ = false;
+  std::string buffer_;
+};
+
 // A zlib stream (RFC 1950: header, deflate, Adler-32) holding `data`: PNG's IDAT format.
 std::string ZlibCompress(std::string_view data, int level = 6);
 

@@ -35,6 +35,26 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
+  OT_CHECK(ctx_ != nullptr);
+  OT_CHECK(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) == 1);
+}
+
+Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256Hasher::Update(std::string_view data) {
+  OT_CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) == 1);
+}
+
+std::string Sha256Hasher::Finish() {
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int len = 0;
+  OT_CHECK(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_),
+                              reinterpret_cast<unsigned char*>(out.data()), &len) == 1);
+  out.resize(len);
+  return out;
+}
+
 Md5Hasher::Md5Hasher() : ctx_(EVP_MD_CTX_new()) {
   OT_CHECK(ctx_ != nullptr);
   OT_CHECK(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) == 1);

@@ -111,6 +111,12 @@ bool RsaVerifySha256(std::string_view public_pkcs1_der, std::string_view message
          1;
 }
 
+bool RsaPublicKeyParses(std::string_view public_pkcs1_der) {
+  const unsigned char* p = U(public_pkcs1_der);
+  Pkey key(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(public_pkcs1_der.size())));
+  return key && p == U(public_pkcs1_der) + public_pkcs1_der.size();
+}
+
 std::string RsaPublicKeyPem(std::string_view public_pkcs1_der) {
   std::string b64 = Base64Encode(public_pkcs1_der);
   std::string out = "-----BEGIN RSA PUBLIC KEY-----\n";

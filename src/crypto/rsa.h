@@ -34,6 +34,9 @@ Result<std::string> RsaSignSha256(std::string_view private_pkcs8_der, std::strin
 bool RsaVerifySha256(std::string_view public_pkcs1_der, std::string_view message,
                      std::string_view signature);
 
+// Whether `public_pkcs1_der` is exactly one DER PKCS#1 RSAPublicKey.
+bool RsaPublicKeyParses(std::string_view public_pkcs1_der);
+
 // PEM "-----BEGIN RSA PUBLIC KEY-----" of a DER PKCS#1 public key (for the openssl command).
 std::string RsaPublicKeyPem(std::string_view public_pkcs1_der);
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/import.h"
+#include "cli/validate_logs.h"
 #include "common/env.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -141,6 +142,28 @@ int main(int argc, char** argv) {
   rotate_cmd->add_option("--digest-key-rotation", rotation, "Lifetime of the new keys")
       ->capture_default_str();
 
+  ot::cli::ValidateLogsOptions validate;
+  CLI::App* validate_cmd = app.add_subcommand(
+      "validate-logs",
+      "Validate a trail's digest and log files, as `aws cloudtrail validate-logs` does");
+  validate_cmd->add_option("--trail-arn", validate.trail_arn, "ARN of the trail")->required();
+  validate_cmd->add_option("--start-time", validate.start_time, "Validate from (UTC)")->required();
+  validate_cmd->add_option("--end-time", validate.end_time, "Validate up to (UTC; default: now)");
+  validate_cmd->add_option("--s3-bucket", validate.s3_bucket,
+                           "Bucket of the digests (default: the trail's, from DescribeTrails)");
+  validate_cmd->add_option("--s3-prefix", validate.s3_prefix, "Key prefix of the digests");
+  validate_cmd->add_option("--account-id", validate.account_id, "Account of the digests");
+  validate_cmd->add_flag("--verbose", validate.verbose, "Print valid files too");
+  validate_cmd->add_option("--from-dir", validate.from_dir,
+                           "Read a local copy of the bucket (DIR/<key>, metadata in "
+                           "DIR/<key>.metadata.json) instead of S3");
+  validate_cmd->add_option("--metadata-dir", validate.metadata_dir,
+                           "With --from-dir: metadata sidecars MDIR/<key>.json (the server's "
+                           "DATA/bucket-meta/<bucket>)");
+  validate_cmd->add_option("--concurrency", validate.concurrency, "Log files checked in parallel")
+      ->capture_default_str();
+  AddClientOptions(validate_cmd, &validate.client);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_cmd) {
@@ -151,6 +174,7 @@ int main(int argc, char** argv) {
     return Serve(serve);
   }
   if (*keys_cmd) return RotateKeys(rotate, rotation);
+  if (*validate_cmd) return ot::cli::RunValidateLogs(validate, ot::RealEnv(), stdout, stderr);
   import.progress = !no_progress;
   return Import(import);
 }
