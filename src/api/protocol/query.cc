@@ -36,81 +36,94 @@ std::string LowerCamel(std::string_view name) {
 struct Node {
   std::string value;  // leaf
   bool leaf = false, array = false;
-  std::vector<std::pair<std::string, Node>> children;  // object members, or "<index>" items
-  std::unordered_map<std::string, size_t> positions;   // into children
+  // Object members, or "<index>" items. A struct rather than std::pair, which may not be
+  // instantiated with the still-incomplete Node (clang with libstdc++ rejects it); the member
+  // functions that touch it are defined once it is complete.
+  struct Member;
+  std::vector<Member> children;
+  std::unordered_map<std::string, size_t> positions;  // into children
 
-  Node* Child(const std::string& key) {
-    auto [it, added] = positions.emplace(key, children.size());
-    if (added) children.emplace_back(key, Node{});
-    return &children[it->second].second;
-  }
-
-  void Insert(std::string_view name, std::string_view v) {
-    std::vector<std::string_view> parts;
-    for (size_t pos = 0;;) {
-      size_t dot = name.find('.', pos);
-      parts.push_back(name.substr(pos, dot == std::string_view::npos ? dot : dot - pos));
-      if (dot == std::string_view::npos) break;
-      pos = dot + 1;
-    }
-    Node* node = this;
-    bool ok = parts.size() <= 16;
-    for (size_t i = 0; ok && i < parts.size(); ++i) {
-      std::string_view part = parts[i];
-      bool list =
-          (part == "member" || part == "entry") && i + 1 < parts.size() && IsIndex(parts[i + 1]);
-      if (node->leaf || (!node->children.empty() && node->array != list)) {
-        ok = false;
-        break;
-      }
-      if (list && node == this) {  // the parameters themselves are never a list
-        ok = false;
-        break;
-      }
-      if (list) {
-        node->array = true;
-        part = parts[++i];
-      }
-      node = node->Child(list ? std::string(part) : LowerCamel(part));
-    }
-    if (ok && !node->leaf && node->children.empty()) {
-      node->leaf = true;
-      node->value = std::string(v);
-      return;
-    }
-    Node* flat = Child(LowerCamel(name));
-    if (flat->leaf || !flat->children.empty()) return;  // a repeated name: keep the first
-    flat->leaf = true;
-    flat->value = std::string(v);
-  }
+  Node* Child(const std::string& key);
+  void Insert(std::string_view name, std::string_view v);
+  void Write(JsonWriter& w);
 
   static bool IsIndex(std::string_view s) {
     return !s.empty() && s.size() <= 9 &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   }
-
-  void Write(JsonWriter& w) {
-    if (leaf) {
-      w.String(value);
-      return;
-    }
-    if (array) {
-      std::stable_sort(children.begin(), children.end(), [](const auto& a, const auto& b) {
-        return std::stoul(a.first) < std::stoul(b.first);
-      });
-      w.BeginArray();
-      for (auto& [k, child] : children) child.Write(w);
-      w.EndArray();
-      return;
-    }
-    w.BeginObject();
-    for (auto& [k, child] : children) {
-      w.Key(k);
-      child.Write(w);
-    }
-    w.EndObject();
-  }
 };
+
+struct Node::Member {
+  std::string first;
+  Node second;
+};
+
+Node* Node::Child(const std::string& key) {
+  auto [it, added] = positions.emplace(key, children.size());
+  if (added) children.push_back(Member{key, Node{}});
+  return &children[it->second].second;
+}
+
+void Node::Insert(std::string_view name, std::string_view v) {
+  std::vector<std::string_view> parts;
+  for (size_t pos = 0;;) {
+    size_t dot = name.find('.', pos);
+    parts.push_back(name.substr(pos, dot == std::string_view::npos ? dot : dot - pos));
+    if (dot == std::string_view::npos) break;
+    pos = dot + 1;
+  }
+  Node* node = this;
+  bool ok = parts.size() <= 16;
+  for (size_t i = 0; ok && i < parts.size(); ++i) {
+    std::string_view part = parts[i];
+    bool list =
+        (part == "member" || part == "entry") && i + 1 < parts.size() && IsIndex(parts[i + 1]);
+    if (node->leaf || (!node->children.empty() && node->array != list)) {
+      ok = false;
+      break;
+    }
+    if (list && node == this) {  // the parameters themselves are never a list
+      ok = false;
+      break;
+    }
+    if (list) {
+      node->array = true;
+      part = parts[++i];
+    }
+    node = node->Child(list ? std::string(part) : LowerCamel(part));
+  }
+  if (ok && !node->leaf && node->children.empty()) {
+    node->leaf = true;
+    node->value = std::string(v);
+    return;
+  }
+  Node* flat = Child(LowerCamel(name));
+  if (flat->leaf || !flat->children.empty()) return;  // a repeated name: keep the first
+  flat->leaf = true;
+  flat->value = std::string(v);
+}
+
+void Node::Write(JsonWriter& w) {
+  if (leaf) {
+    w.String(value);
+    return;
+  }
+  if (array) {
+    std::stable_sort(children.begin(), children.end(), [](const Member& a, const Member& b) {
+      return std::stoul(a.first) < std::stoul(b.first);
+    });
+    w.BeginArray();
+    for (Member& m : children) m.second.Write(w);
+    w.EndArray();
+    return;
+  }
+  w.BeginObject();
+  for (Member& m : children) {
+    w.Key(m.first);
+    m.second.Write(w);
+  }
+  w.EndObject();
+}
 
 }  // namespace
 
