@@ -57,6 +57,20 @@ class Session : public std::enable_shared_from_this<Session> {
     if (length && *length > kSmallBody && buffer_.capacity() < kLargeBuffer) {
       buffer_.reserve(kLargeBuffer);
     }
+    // A client that sent "Expect: 100-continue" (botocore does for S3 uploads) waits for this
+    // interim answer before sending the body; without it, it stalls about a second first.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              [self = shared_from_this()](beast::error_code ec2, size_t) {
+                                if (ec2) return self->OnRead(ec2);
+                                self->ReadBody();
+                              });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec2, size_t) { self->OnRead(ec2); });

@@ -107,3 +107,27 @@ def test_ingest_dedupes_by_event_id(server):
     assert status == 200 and body == {"Received": 2, "Ingested": 1, "Duplicates": 1}
     status, body, _ = ingest(server, [r])
     assert body == {"Received": 1, "Ingested": 0, "Duplicates": 1}
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    """botocore sends S3 uploads with "Expect: 100-continue" and waits for the interim answer."""
+    import socket
+    import urllib.parse
+
+    host = urllib.parse.urlparse(server.endpoint)
+    body = b"{}"
+    with socket.create_connection((host.hostname, host.port), timeout=5) as s:
+        s.sendall(b"POST / HTTP/1.1\r\nHost: " + host.netloc.encode() +
+                  b"\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                  b"X-Amz-Target: CloudTrail_20131101.LookupEvents\r\n"
+                  b"Expect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        interim = s.recv(64)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), interim
+        s.sendall(body)
+        final = interim[len(b"HTTP/1.1 100 Continue\r\n\r\n"):]
+        while b"\r\n\r\n" not in final:
+            chunk = s.recv(4096)
+            assert chunk, final
+            final += chunk
+        # Unsigned: the final answer is the authentication error, after the body was read.
+        assert final.startswith(b"HTTP/1.1 400") or final.startswith(b"HTTP/1.1 403"), final
