@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -161,22 +162,16 @@ std::string XmlUnescape(std::string_view s) {
     else if (ent == "apos")
       out += '\'';
     else if (ent.size() > 1 && ent[0] == '#') {
-      unsigned long cp = ent[1] == 'x' ? std::stoul(std::string(ent.substr(2)), nullptr, 16)
-                                       : std::stoul(std::string(ent.substr(1)));
-      if (cp < 0x80) {
-        out += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
+      const bool hex = ent[1] == 'x';
+      std::string_view digits = ent.substr(hex ? 2 : 1);
+      uint32_t cp = 0;
+      auto [end, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+      if (!digits.empty() && ec == std::errc() && end == digits.data() + digits.size() &&
+          cp <= 0x10FFFF) {
+        AppendUtf8(cp, &out);
+      } else {  // not a character reference after all: keep it as it came
+        out += s.substr(i, semi - i + 1);
       }
     } else {
       out += s.substr(i, semi - i + 1);

@@ -22,6 +22,9 @@ std::string Base32Encode(std::string_view bytes);
 // character or on a length no encoding produces.
 std::optional<std::string> Base32Decode(std::string_view text);
 
+// Appends code point `cp` (≤ U+10FFFF) as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+
 // RFC 3986 percent-encoding: unreserved A-Z a-z 0-9 - _ . ~ stay, the rest become %XX (uppercase).
 // With keep_slash, '/' also stays (SigV4 canonical URIs).
 std::string UriEncode(std::string_view s, bool keep_slash = false);

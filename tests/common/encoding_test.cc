@@ -166,3 +166,15 @@ TEST(Utf8, ReplacesIllFormedSequencesOnly) {
 
 }  // namespace
 }  // namespace ot
+
+namespace ot {
+namespace {
+
+TEST(AppendUtf8, EncodesEachLengthClass) {
+  std::string out;
+  for (uint32_t cp : {0x41u, 0xE9u, 0x20ACu, 0x1F600u}) AppendUtf8(cp, &out);
+  EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
+
+}  // namespace
+}  // namespace ot
