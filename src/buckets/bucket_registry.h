@@ -157,7 +157,8 @@ class BucketRegistry {
   std::string LocalPath(std::string_view bucket) const;
 
   // Reading and deleting objects of local buckets. All fail with kNoSuchBucket for an unknown
-  // bucket and kS3NotImplemented for a remote one (read those from their own service).
+  // bucket, and with kS3NotImplemented (501) for a remote one by design: the server only delivers
+  // into remote buckets; clients read them from the service that hosts them.
 
   // One page of keys, computed from the files (walking only the directory the prefix names).
   Result<ObjectListing> ListObjects(std::string_view bucket,
@@ -176,7 +177,7 @@ class BucketRegistry {
   BucketRegistry(RegistryOptions options, RegistryStore& store, Env& env);
   Status PutLocal(const PutObjectRequest& request);
   Status PutRemote(const Remote& remote, const PutObjectRequest& request);
-  // kNoSuchBucket, kS3NotImplemented (remote); the bucket's info otherwise.
+  // The info of a local bucket; kNoSuchBucket, or kS3NotImplemented for a remote one.
   Result<BucketInfo> LocalBucket(std::string_view bucket) const;
   std::string MetaPath(std::string_view bucket, std::string_view key) const;
   // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.

@@ -37,7 +37,7 @@ struct Regex {
   };
 
   std::vector<std::bitset<256>> atoms;
-  std::vector<State> states;  // per position; accept positions hold a placeholder
+  std::vector<State> states;  // per position; an accept position's entry is default (unused)
   std::vector<bool> accept;   // per position: the end of an alternative
   std::vector<Alternative> alternatives;
 };
