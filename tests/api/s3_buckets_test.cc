@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "api/handlers/s3_operations.h"
+#include "buckets/buckets_test_util.h"
 #include "handler_test_util.h"
 
 namespace ot::api::handlers {
@@ -13,24 +14,6 @@ using ::testing::Contains;
 using testing::HandlerEnv;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-
-class MemStore final : public buckets::RegistryStore {
- public:
-  Status Put(const buckets::BucketInfo& b) override {
-    rows[b.name] = b;
-    return Status::Ok();
-  }
-  Status Delete(std::string_view name) override {
-    rows.erase(std::string(name));
-    return Status::Ok();
-  }
-  Result<std::vector<buckets::BucketInfo>> List() override {
-    std::vector<buckets::BucketInfo> out;
-    for (const auto& [n, b] : rows) out.push_back(b);
-    return out;
-  }
-  std::map<std::string, buckets::BucketInfo> rows;
-};
 
 class S3BucketsTest : public ::testing::Test {
  protected:
@@ -55,7 +38,7 @@ class S3BucketsTest : public ::testing::Test {
   }
 
   HandlerEnv h_;
-  MemStore store_;
+  buckets::testing::MemRegistryStore store_;
   std::unique_ptr<buckets::BucketRegistry> registry_;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/handlers/s3_operations.h"
+#include "buckets/buckets_test_util.h"
 #include "common/encoding.h"
 #include "common/gzip.h"
 #include "crypto/hash.h"
@@ -18,24 +19,6 @@ using testing::HandlerEnv;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Pair;
-
-class MemStore final : public buckets::RegistryStore {
- public:
-  Status Put(const buckets::BucketInfo& b) override {
-    rows[b.name] = b;
-    return Status::Ok();
-  }
-  Status Delete(std::string_view name) override {
-    rows.erase(std::string(name));
-    return Status::Ok();
-  }
-  Result<std::vector<buckets::BucketInfo>> List() override {
-    std::vector<buckets::BucketInfo> out;
-    for (const auto& [n, b] : rows) out.push_back(b);
-    return out;
-  }
-  std::map<std::string, buckets::BucketInfo> rows;
-};
 
 using Headers = std::vector<std::pair<std::string_view, std::string_view>>;
 
@@ -89,7 +72,7 @@ class S3ObjectsTest : public ::testing::Test {
   }
 
   HandlerEnv h_;
-  MemStore store_;
+  buckets::testing::MemRegistryStore store_;
   std::unique_ptr<buckets::BucketRegistry> registry_;
   std::vector<std::pair<std::string, std::string>> authorized;
 };
