@@ -243,7 +243,7 @@ Status Dispatcher::Authorize(const Call& call, std::string_view action,
                              std::string_view resource) const {
   auth::AuthzRequest request{call.caller->principal, action, resource};
   request.source_ip = call.http->remote_ip;
-  request.secure_transport = false;  // plain HTTP until the server speaks TLS
+  request.secure_transport = call.http->tls;
   request.now = call.now;
   request.region = call.caller->region;
   return authorizer_.Authorize(request);

@@ -23,6 +23,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // arrival order, names as sent
   std::string body;
   std::string remote_ip;
+  bool tls = false;  // arrived over HTTPS (aws:SecureTransport)
 
   // The first header named `name` (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;
