@@ -161,9 +161,11 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   }
 
   auth::VerifyOptions verify;
-  // JSON 1.1 targets here are all CloudTrail's (and OpenTrail's own, signed as cloudtrail); a
-  // Query request's service picks its operation table below.
-  if (call->protocol == Protocol::kJson) verify.expected_service = "cloudtrail";
+  // A JSON 1.1 target is signed for its service (logs for CloudWatch Logs; cloudtrail for
+  // CloudTrail's and OpenTrail's own); a Query request's service picks its operation table below.
+  if (call->protocol == Protocol::kJson) {
+    verify.expected_service = std::string(api::handlers::JsonSigningName(target));
+  }
   if (call->protocol == Protocol::kS3) {
     verify.s3 = true;
     verify.expected_service = "s3";

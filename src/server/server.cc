@@ -7,6 +7,8 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "iam/iam.h"
+#include "monitor/log_store.h"
+#include "monitor/metrics.h"
 #include "server/buckets_setup.h"
 #include "server/data_dir.h"
 #include "server/dispatcher.h"
@@ -15,6 +17,7 @@
 #include "store/event_store.h"
 #include "store/metadata.h"
 #include "trail/delivery.h"
+#include "trail/logs_delivery.h"
 #include "trail/registry.h"
 #include "trail/signing_keys.h"
 
@@ -63,6 +66,9 @@ struct Server::Impl {
   std::unique_ptr<trail::TrailRegistry> trails;
   std::unique_ptr<trail::SigningKeys> signing_keys;
   std::unique_ptr<trail::Delivery> delivery;
+  std::unique_ptr<monitor::MetricStore> metric_store;
+  std::unique_ptr<monitor::LogStore> logs;
+  std::unique_ptr<trail::LogsDelivery> logs_delivery;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
 
@@ -72,6 +78,7 @@ struct Server::Impl {
     // waits are abandoned, the batch is redone after the restart), then the writer (running the
     // last callbacks) while the io_context still exists.
     if (buckets) buckets->Shutdown();
+    logs_delivery.reset();
     delivery.reset();
     services.reset();
     buckets.reset();
@@ -144,6 +151,18 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
     if (!bucket_registry->Get(bucket).ok()) return false;
     return bucket_registry->CheckRemote(bucket).code() != Error::kNoSuchBucket;
   };
+  // CloudWatch Logs: log groups under DIR/logs; metric filters feed the in-memory aggregates.
+  impl->metric_store = std::make_unique<monitor::MetricStore>();
+  monitor::LogStoreOptions logs_options;
+  logs_options.dir = config.data_dir + "/logs";
+  logs_options.account_id = impl->state.account_id;
+  logs_options.metrics = impl->metric_store.get();
+  OT_ASSIGN_OR_RETURN(impl->logs, monitor::LogStore::Open(*impl->metadata, env, logs_options));
+  monitor::LogStore* logs = impl->logs.get();
+  trail_options.log_group_exists = [logs](std::string_view arn) {
+    auto parsed = monitor::ParseLogGroupArn(arn);
+    return parsed && logs->GetLogGroup(parsed->first, parsed->second).ok();
+  };
   OT_ASSIGN_OR_RETURN(impl->trails, trail::TrailRegistry::Open(*impl->metadata, trail_options));
 
   impl->services = std::make_unique<api::handlers::Services>(
@@ -179,11 +198,28 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
       },
       env, delivery_options);
   impl->delivery->Start();
+  impl->logs_delivery = std::make_unique<trail::LogsDelivery>(
+      *impl->store, *impl->metadata, *impl->trails, *impl->delivery,
+      [logs](std::string_view group_arn, std::string_view stream, std::string_view trail_arn,
+             std::span<const trail::LogsRecord> records) -> Status {
+        auto group = monitor::ParseLogGroupArn(group_arn);
+        if (!group) return Status(Error::kResourceNotFound, "bad log group ARN");
+        std::vector<monitor::DeliveredRecord> batch;
+        batch.reserve(records.size());
+        for (const trail::LogsRecord& r : records) {
+          batch.push_back({r.sequence, r.timestamp_ms, r.message});
+        }
+        return logs->AppendDelivered(group->first, group->second, stream, trail_arn, batch)
+            .status();
+      },
+      env);
+  impl->logs_delivery->Start();
 
   impl->services->trails = impl->trails.get();
   impl->services->buckets = impl->buckets.get();
   impl->services->delivery = impl->delivery.get();
   impl->services->signing_keys = impl->signing_keys.get();
+  impl->services->logs = impl->logs.get();
   impl->services->iam = impl->iam.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
@@ -201,6 +237,10 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->http->Every(std::chrono::minutes(10), [store] {
     Status s = store->EnforceRetention();
     if (!s.ok()) Log(LogLevel::kError, "retention failed: " + s.ToString());
+  });
+  impl->http->Every(std::chrono::minutes(10), [logs] {
+    Status s = logs->EnforceRetention();
+    if (!s.ok()) Log(LogLevel::kError, "log group retention failed: " + s.ToString());
   });
   if (!config.port_file.empty()) {
     OT_RETURN_IF_ERROR(env.fs.WriteFileAtomic(config.port_file, std::to_string(impl->port)));

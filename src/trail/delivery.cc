@@ -270,6 +270,11 @@ Status Delivery::TrailDeleted(const Trail& trail, uint64_t sequence) {
   return db_.DeleteDocument(kIntervalsKind, trail.arn);
 }
 
+Result<std::vector<Delivery::Interval>> Delivery::LoggingIntervals(std::string_view arn) {
+  std::lock_guard lock(intervals_mu_);
+  return LoadIntervals(arn);
+}
+
 DeliveryStats Delivery::stats() const {
   std::lock_guard lock(stats_mu_);
   return stats_;

@@ -102,6 +102,9 @@ class Delivery {
     uint64_t first = 0;
     uint64_t last = 0;  // 0 = still open
   };
+  // The logging intervals of the trail `arn` (what LoggingStarted/LoggingStopped recorded), for
+  // other consumers of the journal that follow the same trails (CloudWatch Logs delivery).
+  Result<std::vector<Interval>> LoggingIntervals(std::string_view arn);
   struct PendingFile {
     std::string group;  // "<account>/<region>/<part>"
     std::string key;

@@ -163,6 +163,12 @@ Status TrailRegistry::ApplySpec(const TrailSpec& spec, std::string_view region, 
   }
   if (spec.cloud_watch_logs_log_group_arn && !spec.cloud_watch_logs_log_group_arn->empty()) {
     OT_RETURN_IF_ERROR(ValidateLogGroupArn(*spec.cloud_watch_logs_log_group_arn));
+    if (options_.log_group_exists &&
+        !options_.log_group_exists(*spec.cloud_watch_logs_log_group_arn)) {
+      return Status(
+          Error::kInvalidCloudWatchLogsLogGroupArn,
+          "The log group in " + *spec.cloud_watch_logs_log_group_arn + " does not exist.");
+    }
   }
   if (spec.cloud_watch_logs_role_arn && !spec.cloud_watch_logs_role_arn->empty()) {
     OT_RETURN_IF_ERROR(ValidateCloudWatchRoleArn(*spec.cloud_watch_logs_role_arn));

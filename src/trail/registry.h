@@ -35,6 +35,9 @@ struct RegistryOptions {
   // named bucket exists.
   std::function<bool(std::string_view bucket)> bucket_exists;
   size_t max_trails_per_region = 5;  // a multi-region trail counts in every region
+  // Whether the CloudWatch Logs log group of an ARN exists (else
+  // InvalidCloudWatchLogsLogGroupArnException). Null = every well-formed ARN names one.
+  std::function<bool(std::string_view log_group_arn)> log_group_exists;
 };
 
 // A logging trail and its compiled selectors, for delivery.

@@ -22,6 +22,9 @@ class SigningKeys;
 namespace ot::iam {
 class IamRegistry;
 }  // namespace ot::iam
+namespace ot::monitor {
+class LogStore;
+}  // namespace ot::monitor
 
 namespace ot::api::handlers {
 
@@ -37,6 +40,7 @@ struct Services {
   trail::Delivery* delivery = nullptr;         // log-file delivery (Start/StopLogging tell it)
   iam::IamRegistry* iam = nullptr;             // users, groups, keys, policies, MFA, sessions
   trail::SigningKeys* signing_keys = nullptr;  // digest-signing keys (ListPublicKeys)
+  monitor::LogStore* logs = nullptr;           // CloudWatch Logs groups, events, metric filters
 };
 
 // One authenticated call.
@@ -85,9 +89,13 @@ inline constexpr std::string_view kCloudTrailTargetPrefix =
     "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
 inline constexpr std::string_view kCloudTrailShortTargetPrefix = "CloudTrail_20131101.";
 inline constexpr std::string_view kOpenTrailTargetPrefix = "OpenTrail_20261101.";
+inline constexpr std::string_view kLogsTargetPrefix = "Logs_20140328.";
 
 // nullptr when the target names no operation we serve.
 const JsonOperation* FindJsonOperation(std::string_view target);
+// The SigV4 service a target's requests are signed for: "logs" for CloudWatch Logs, else
+// "cloudtrail" (OpenTrail's own operations are signed as CloudTrail's).
+std::string_view JsonSigningName(std::string_view target);
 // The operation name of a target (after the last '.'), for records of unknown operations.
 std::string_view TargetOperationName(std::string_view target);
 const QueryOperation* FindQueryOperation(std::string_view service, std::string_view action);
@@ -113,10 +121,30 @@ Result<Outcome> RemoveTags(const Services&, const CallContext&, JsonValue input)
 Result<Outcome> ListTags(const Services&, const CallContext&, JsonValue input);
 // Log file integrity (digest.md §5).
 Result<Outcome> ListPublicKeys(const Services&, const CallContext&, JsonValue input);
+// CloudWatch Logs (logs_groups.cc, logs_events.cc, logs_metric_filters.cc).
+Result<Outcome> CreateLogGroup(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DeleteLogGroup(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DescribeLogGroups(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> PutRetentionPolicy(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DeleteRetentionPolicy(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> TagLogGroup(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> UntagLogGroup(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> ListTagsLogGroup(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> CreateLogStream(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DeleteLogStream(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DescribeLogStreams(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> PutLogEvents(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> GetLogEvents(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> FilterLogEvents(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> PutMetricFilter(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DescribeMetricFilters(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> DeleteMetricFilter(const Services&, const CallContext&, JsonValue input);
+Result<Outcome> TestMetricFilter(const Services&, const CallContext&, JsonValue input);
 
 // The resource a call is authorized against (iam.md §4), from its input: a trail ARN for the
 // trail operations (a name is resolved in the caller's region), an IAM user/group/policy/MFA ARN
-// for IAM, "*" for actions without resource-level permissions.
+// for IAM, a log group ARN (…:log-group:NAME:*) or log stream ARN for CloudWatch Logs, "*" for
+// actions without resource-level permissions.
 std::string JsonResource(const Services& services, const CallContext& ctx, std::string_view action,
                          JsonValue input);
 std::string QueryResource(const Services& services, const CallContext& ctx, std::string_view action,

@@ -32,6 +32,32 @@ constexpr JsonOperation kOpenTrailOperations[] = {
     {"IngestEvents", kCloudTrail, "cloudtrail:IngestEvents", false, nullptr, &IngestEvents},
 };
 
+constexpr std::string_view kLogs = "logs.amazonaws.com";
+
+// {name, event_source, action, read_only, handler}: CloudWatch Logs (Logs_20140328).
+constexpr JsonOperation kLogsOperations[] = {
+    {"CreateLogGroup", kLogs, "logs:CreateLogGroup", false, &CreateLogGroup, nullptr},
+    {"DeleteLogGroup", kLogs, "logs:DeleteLogGroup", false, &DeleteLogGroup, nullptr},
+    {"DescribeLogGroups", kLogs, "logs:DescribeLogGroups", true, &DescribeLogGroups, nullptr},
+    {"PutRetentionPolicy", kLogs, "logs:PutRetentionPolicy", false, &PutRetentionPolicy, nullptr},
+    {"DeleteRetentionPolicy", kLogs, "logs:DeleteRetentionPolicy", false, &DeleteRetentionPolicy,
+     nullptr},
+    {"TagLogGroup", kLogs, "logs:TagLogGroup", false, &TagLogGroup, nullptr},
+    {"UntagLogGroup", kLogs, "logs:UntagLogGroup", false, &UntagLogGroup, nullptr},
+    {"ListTagsLogGroup", kLogs, "logs:ListTagsLogGroup", true, &ListTagsLogGroup, nullptr},
+    {"CreateLogStream", kLogs, "logs:CreateLogStream", false, &CreateLogStream, nullptr},
+    {"DeleteLogStream", kLogs, "logs:DeleteLogStream", false, &DeleteLogStream, nullptr},
+    {"DescribeLogStreams", kLogs, "logs:DescribeLogStreams", true, &DescribeLogStreams, nullptr},
+    {"PutLogEvents", kLogs, "logs:PutLogEvents", false, &PutLogEvents, nullptr},
+    {"GetLogEvents", kLogs, "logs:GetLogEvents", true, &GetLogEvents, nullptr},
+    {"FilterLogEvents", kLogs, "logs:FilterLogEvents", true, &FilterLogEvents, nullptr},
+    {"PutMetricFilter", kLogs, "logs:PutMetricFilter", false, &PutMetricFilter, nullptr},
+    {"DescribeMetricFilters", kLogs, "logs:DescribeMetricFilters", true, &DescribeMetricFilters,
+     nullptr},
+    {"DeleteMetricFilter", kLogs, "logs:DeleteMetricFilter", false, &DeleteMetricFilter, nullptr},
+    {"TestMetricFilter", kLogs, "logs:TestMetricFilter", true, &TestMetricFilter, nullptr},
+};
+
 constexpr std::string_view kSts = "sts.amazonaws.com";
 constexpr std::string_view kStsXmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
 constexpr std::string_view kIam = "iam.amazonaws.com";
@@ -121,7 +147,14 @@ const JsonOperation* FindJsonOperation(std::string_view target) {
   if (target.substr(0, kOpenTrailTargetPrefix.size()) == kOpenTrailTargetPrefix) {
     return Find(kOpenTrailOperations, target.substr(kOpenTrailTargetPrefix.size()));
   }
+  if (target.substr(0, kLogsTargetPrefix.size()) == kLogsTargetPrefix) {
+    return Find(kLogsOperations, target.substr(kLogsTargetPrefix.size()));
+  }
   return nullptr;
+}
+
+std::string_view JsonSigningName(std::string_view target) {
+  return target.substr(0, kLogsTargetPrefix.size()) == kLogsTargetPrefix ? "logs" : "cloudtrail";
 }
 
 const QueryOperation* FindQueryOperation(std::string_view service, std::string_view action) {

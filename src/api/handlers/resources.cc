@@ -29,10 +29,27 @@ bool ActionIs(std::string_view action, std::initializer_list<std::string_view> n
   return false;
 }
 
+// CloudWatch Logs: the log group (arn:…:log-group:NAME:*), or the log stream for the operations
+// on one stream; DescribeLogGroups on every group (log-group:*); TestMetricFilter on "*".
+std::string LogsResource(const Services& services, const CallContext& ctx, std::string_view action,
+                         JsonValue input) {
+  const std::string base = "arn:aws:logs:" + ctx.caller.region + ":" + services.account_id;
+  if (action == "logs:TestMetricFilter") return "*";
+  std::string group = StringMember(input, "logGroupName");
+  if (group.empty()) return base + ":log-group:*";
+  std::string stream = StringMember(input, "logStreamName");
+  if (!stream.empty() && ActionIs(action, {"logs:CreateLogStream", "logs:DeleteLogStream",
+                                           "logs:PutLogEvents", "logs:GetLogEvents"})) {
+    return base + ":log-group:" + group + ":log-stream:" + stream;
+  }
+  return base + ":log-group:" + group + ":*";
+}
+
 }  // namespace
 
 std::string JsonResource(const Services& services, const CallContext& ctx, std::string_view action,
                          JsonValue input) {
+  if (action.starts_with("logs:")) return LogsResource(services, ctx, action, input);
   if (ActionIs(action,
                {"cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail",
                 "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:StartLogging",
