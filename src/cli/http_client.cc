@@ -5,6 +5,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdint>
+#include <limits>
 
 #include "api/protocol/json_value.h"
 #include "auth/sigv4.h"
@@ -14,6 +16,8 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+
+constexpr size_t kMaxWholeBody = size_t{256} << 20;  // an answer read whole (not streamed)
 
 Result<Endpoint> ParseEndpoint(std::string_view url) {
   constexpr std::string_view kHttp = "http://";
@@ -59,6 +63,7 @@ struct HttpClient::Impl {
   net::io_context ioc;
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
+  std::string chunk;  // body bytes of the answer being read
 
   Status Connect() {
     stream.emplace(ioc);
@@ -91,6 +96,13 @@ Result<HttpResponse> HttpClient::Post(
 Result<HttpResponse> HttpClient::Send(
     std::string_view method, std::string_view target,
     const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body) {
+  return SendStreaming(method, target, headers, body, nullptr);
+}
+
+Result<HttpResponse> HttpClient::SendStreaming(
+    std::string_view method, std::string_view target,
+    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body,
+    const BodySink& sink) {
   http::request<http::string_body> req;
   req.method_string(method);
   req.target(target);
@@ -106,21 +118,45 @@ Result<HttpResponse> HttpClient::Send(
     beast::error_code ec;
     impl_->stream->expires_after(std::chrono::seconds(300));
     http::write(*impl_->stream, req, ec);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(256ull << 20);
-    if (!ec) http::read(*impl_->stream, impl_->buffer, parser, ec);
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    if (!ec) http::read_header(*impl_->stream, impl_->buffer, parser, ec);
     if (ec) {
       impl_->stream.reset();
       if (reused) continue;
       return Status(Error::kUnavailable,
                     "request to " + impl_->endpoint.host_header + " failed: " + ec.message());
     }
-    auto res = parser.release();
     HttpResponse out;
-    out.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) out.headers.emplace_back(f.name_string(), f.value());
-    out.body = std::move(res.body());
-    if (!res.keep_alive()) impl_->stream.reset();
+    const auto& head = parser.get();
+    out.status = static_cast<int>(head.result_int());
+    for (const auto& f : head) out.headers.emplace_back(f.name_string(), f.value());
+    const bool stream_body = sink && out.status / 100 == 2;
+    if (impl_->chunk.empty()) impl_->chunk.resize(64 << 10);
+    while (!parser.is_done()) {
+      parser.get().body().data = impl_->chunk.data();
+      parser.get().body().size = impl_->chunk.size();
+      http::read(*impl_->stream, impl_->buffer, parser, ec);
+      if (ec == http::error::need_buffer) ec = {};
+      std::string_view piece(impl_->chunk.data(), impl_->chunk.size() - parser.get().body().size);
+      if (ec) {
+        if (stream_body && !piece.empty()) sink(piece);
+        impl_->stream.reset();
+        return Status(Error::kUnavailable, "reading the answer of " + impl_->endpoint.host_header +
+                                               " failed: " + ec.message());
+      }
+      if (piece.empty()) continue;
+      if (stream_body) {
+        sink(piece);
+      } else if (out.body.size() + piece.size() > kMaxWholeBody) {
+        impl_->stream.reset();
+        return Status(Error::kUnavailable,
+                      "the answer of " + impl_->endpoint.host_header + " is larger than 256 MiB");
+      } else {
+        out.body.append(piece);
+      }
+    }
+    if (!parser.get().keep_alive()) impl_->stream.reset();
     return out;
   }
   return Status(Error::kUnavailable, "request to " + impl_->endpoint.host_header + " failed");
@@ -155,8 +191,8 @@ Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
 
 Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
                                const Credentials& credentials, const std::string& region,
-                               std::string_view raw_path, std::string_view raw_query,
-                               Clock& clock) {
+                               std::string_view raw_path, std::string_view raw_query, Clock& clock,
+                               const BodySink* sink) {
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Host", endpoint.host_header},
       // SHA-256 of the empty body.
@@ -178,6 +214,7 @@ Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
   headers.emplace_back("User-Agent", "opentrail-cli/0.1");
   std::string target(raw_path);
   if (!raw_query.empty()) target += "?" + std::string(raw_query);
+  if (sink != nullptr) return client.SendStreaming("GET", target, headers, "", *sink);
   return client.Send("GET", target, headers, "");
 }
 

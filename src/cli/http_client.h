@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct HttpResponse {
   std::string_view Header(std::string_view name) const;
 };
 
+// Receives a response body piece by piece, as it arrives.
+using BodySink = std::function<void(std::string_view)>;
+
 // A keep-alive HTTP/1.1 connection; reconnects when the server closed it. Not thread-safe:
 // one per thread.
 class HttpClient {
@@ -41,6 +45,14 @@ class HttpClient {
   Result<HttpResponse> Send(std::string_view method, std::string_view target,
                             const std::vector<std::pair<std::string, std::string>>& headers,
                             std::string_view body);
+  // Like Send, but a 2xx body goes to `sink` as it arrives (HttpResponse::body stays empty) and
+  // is never held whole; other statuses are read whole into `body` (their error document). A
+  // reused connection that fails before the status line is retried once, fresh; a failure in
+  // the middle of a streamed body is kUnavailable (the sink has seen part of it).
+  Result<HttpResponse> SendStreaming(
+      std::string_view method, std::string_view target,
+      const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body,
+      const BodySink& sink);
 
  private:
   struct Impl;
@@ -59,10 +71,12 @@ Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
                               const JsonCall& call, Clock& clock);
 
 // Signs (SigV4, service s3, path-style) and sends one S3 GET: `raw_path` is already
-// URI-encoded ("/bucket/a%20b"), `raw_query` too and without '?' (may be empty).
+// URI-encoded ("/bucket/a%20b"), `raw_query` too and without '?' (may be empty). With `sink`, a
+// 2xx body is streamed to it (HttpClient::SendStreaming).
 Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
                                const Credentials& credentials, const std::string& region,
-                               std::string_view raw_path, std::string_view raw_query, Clock& clock);
+                               std::string_view raw_path, std::string_view raw_query, Clock& clock,
+                               const BodySink* sink = nullptr);
 
 // "<__type>: <message>" of a JSON error reply, or the HTTP status when the body is not one.
 std::string DescribeJsonError(const HttpResponse& response);

@@ -1,10 +1,12 @@
 #include "cli/validate_logs.h"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -22,6 +24,7 @@ namespace ot::cli {
 namespace {
 
 constexpr size_t kMaxDigestBytes = size_t{256} << 20;
+constexpr size_t kReadChunk = size_t{256} << 10;  // --from-dir reads
 
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -101,19 +104,28 @@ class DirSource : public ObjectSource {
     return keys;
   }
 
-  Result<std::optional<StoredObject>> Get(const std::string& /*bucket*/,
-                                          const std::string& key) override {
+  Result<std::optional<ObjectMetadata>> Read(const std::string& /*bucket*/, const std::string& key,
+                                             const ByteSink& sink) override {
     namespace fs = std::filesystem;
     fs::path path = fs::path(dir_) / key;
     std::error_code ec;
-    if (key.empty() || !fs::is_regular_file(path, ec)) return std::optional<StoredObject>();
-    StoredObject object;
-    object.path = path.string();
+    if (key.empty() || !fs::is_regular_file(path, ec)) return std::optional<ObjectMetadata>();
+    ObjectMetadata metadata;
     std::optional<std::string> meta;
     if (!metadata_dir_.empty()) meta = ReadSmallFile(fs::path(metadata_dir_) / (key + ".json"));
     if (!meta) meta = ReadSmallFile(fs::path(dir_) / (key + ".metadata.json"));
-    if (meta) object.metadata = ParseMetadataFile(*meta);
-    return std::optional<StoredObject>(std::move(object));
+    if (meta) metadata = ParseMetadataFile(*meta);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status(Error::kInternal, "cannot read " + path.string());
+    std::string buffer(kReadChunk, '\0');
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      auto n = static_cast<size_t>(in.gcount());
+      if (n == 0) break;
+      sink(std::string_view(buffer.data(), n));
+    }
+    if (in.bad()) return Status(Error::kInternal, "cannot read " + path.string());
+    return std::optional<ObjectMetadata>(std::move(metadata));
   }
 
  private:
@@ -238,28 +250,25 @@ class S3Source : public ObjectSource {
     return keys;
   }
 
-  Result<std::optional<StoredObject>> Get(const std::string& bucket,
-                                          const std::string& key) override {
+  Result<std::optional<ObjectMetadata>> Read(const std::string& bucket, const std::string& key,
+                                             const ByteSink& sink) override {
     OT_ASSIGN_OR_RETURN(std::string region, BucketRegion(bucket));
     OT_ASSIGN_OR_RETURN(
         HttpResponse r,
-        Call(region, "/" + UriEncode(bucket, false) + "/" + UriEncode(key, true), ""));
+        Call(region, "/" + UriEncode(bucket, false) + "/" + UriEncode(key, true), "", &sink));
     if (r.status == 404 && XmlFirst(r.body, "Code") == "NoSuchKey") {
-      return std::optional<StoredObject>();
+      return std::optional<ObjectMetadata>();
     }
     if (r.status != 200) return S3Error(r, "GetObject");
-    StoredObject object;
-    object.data = std::move(r.body);
+    ObjectMetadata metadata;
     constexpr std::string_view kMeta = "x-amz-meta-";
     for (const auto& [name, value] : r.headers) {
       if (name.size() <= kMeta.size()) continue;
       std::string lower = name;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower.compare(0, kMeta.size(), kMeta) == 0) {
-        object.metadata[lower.substr(kMeta.size())] = value;
-      }
+      if (lower.compare(0, kMeta.size(), kMeta) == 0) metadata[lower.substr(kMeta.size())] = value;
     }
-    return std::optional<StoredObject>(std::move(object));
+    return std::optional<ObjectMetadata>(std::move(metadata));
   }
 
  private:
@@ -287,8 +296,10 @@ class S3Source : public ObjectSource {
     return region;
   }
 
+  // One signed GET over an idle keep-alive connection (a new one when all are busy); with
+  // `sink`, a 200 body is streamed to it.
   Result<HttpResponse> Call(const std::string& region, const std::string& path,
-                            const std::string& query) {
+                            const std::string& query, const ByteSink* sink = nullptr) {
     std::unique_ptr<HttpClient> client;
     {
       std::lock_guard lock(mu_);
@@ -298,7 +309,7 @@ class S3Source : public ObjectSource {
       }
     }
     if (!client) client = std::make_unique<HttpClient>(endpoint_);
-    auto r = SendS3Get(*client, endpoint_, credentials_, region, path, query, clock_);
+    auto r = SendS3Get(*client, endpoint_, credentials_, region, path, query, clock_, sink);
     std::lock_guard lock(mu_);
     idle_.push_back(std::move(client));
     return r;
@@ -317,53 +328,93 @@ class S3Source : public ObjectSource {
 
 enum class LogVerdict { kValid, kHashMismatch, kNotFound, kInvalidFormat, kFatal };
 
-struct LogCheck {
-  std::string bucket;
-  std::string key;
-  std::string hash;
+struct LogOutcome {
   LogVerdict verdict = LogVerdict::kFatal;
   std::string fatal;  // message when kFatal
 };
 
-// SHA-256 of the inflated object, streamed; kValidation when it is not gzip.
-Result<std::string> InflatedSha256Hex(const StoredObject& object) {
+struct LogCheck {
+  std::string bucket;
+  std::string key;
+  std::string hash;
+  std::future<LogOutcome> outcome;  // set when the check is queued
+};
+
+// The CLI's _download_log: GetObject, inflate (one gzip member, Python's decompressobj
+// semantics) and SHA-256 each piece as it arrives — the file is never held whole.
+LogOutcome CheckLog(ObjectSource& source, const LogCheck& log) {
   GzipInflater inflater;
   crypto::Sha256Hasher hasher;
-  auto sink = [&](std::string_view piece) { hasher.Update(piece); };
-  if (object.path.empty()) {
-    OT_RETURN_IF_ERROR(inflater.Feed(object.data, sink));
-  } else {
-    std::ifstream in(object.path, std::ios::binary);
-    if (!in) return Status(Error::kInternal, "cannot read " + object.path);
-    std::string buffer(256 << 10, '\0');
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      auto n = static_cast<size_t>(in.gcount());
-      if (n == 0) break;
-      OT_RETURN_IF_ERROR(inflater.Feed(std::string_view(buffer.data(), n), sink));
-    }
-  }
-  return HexEncode(hasher.Finish());
+  Status inflated = Status::Ok();
+  auto read = source.Read(log.bucket, log.key, [&](std::string_view piece) {
+    if (!inflated.ok()) return;  // not gzip: the rest is read only to keep the connection
+    inflated = inflater.Feed(piece, [&](std::string_view out) { hasher.Update(out); });
+  });
+  if (!read.ok()) return {LogVerdict::kFatal, read.status().message()};
+  if (!read->has_value()) return {LogVerdict::kNotFound, {}};
+  if (!inflated.ok()) return {LogVerdict::kInvalidFormat, {}};
+  return {HexEncode(hasher.Finish()) == log.hash ? LogVerdict::kValid : LogVerdict::kHashMismatch,
+          {}};
 }
 
-void CheckLog(ObjectSource& source, LogCheck& log) {
-  auto object = source.Get(log.bucket, log.key);
-  if (!object.ok()) {
-    log.verdict = LogVerdict::kFatal;
-    log.fatal = object.status().message();
-    return;
+// Threads running queued tasks; urgent ones (digest fetches, which the walk waits for) before
+// the others (log checks). Destroying the pool drops the tasks not started and waits for the rest.
+class WorkPool {
+ public:
+  explicit WorkPool(int threads) {
+    for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Run(); });
   }
-  if (!object->has_value()) {
-    log.verdict = LogVerdict::kNotFound;
-    return;
+  ~WorkPool() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      urgent_.clear();
+      normal_.clear();
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
   }
-  auto hash = InflatedSha256Hex(**object);
-  if (!hash.ok()) {
-    log.verdict = LogVerdict::kInvalidFormat;
-    return;
+  WorkPool(const WorkPool&) = delete;
+  WorkPool& operator=(const WorkPool&) = delete;
+
+  int size() const { return static_cast<int>(threads_.size()); }
+
+  template <typename F>
+  auto Async(bool urgent, F f) -> std::future<decltype(f())> {
+    using R = decltype(f());
+    auto task = std::make_shared<std::packaged_task<R()>>(std::move(f));
+    std::future<R> future = task->get_future();
+    {
+      std::lock_guard lock(mu_);
+      (urgent ? urgent_ : normal_).push_back([task] { (*task)(); });
+    }
+    cv_.notify_one();
+    return future;
   }
-  log.verdict = *hash == log.hash ? LogVerdict::kValid : LogVerdict::kHashMismatch;
-}
+
+ private:
+  void Run() {
+    while (true) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !urgent_.empty() || !normal_.empty(); });
+        if (stop_) return;
+        auto& queue = urgent_.empty() ? normal_ : urgent_;
+        task = std::move(queue.front());
+        queue.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> urgent_;
+  std::deque<std::function<void()>> normal_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
 
 // One line of the report, in walk order.
 struct Item {
@@ -379,7 +430,7 @@ struct ValidDigest {
   SysMillis end;
   std::optional<std::string> previous_bucket;
   std::optional<std::string> previous_key;
-  std::vector<LogCheck> logs;
+  std::vector<LogCheck> logs;  // outcomes not set
 };
 struct InvalidDigest {
   std::string line;
@@ -399,13 +450,7 @@ Result<DigestOutcome> LoadDigest(ObjectSource& source, const ValidationPlan& pla
   auto invalid = [&](std::string why) -> DigestOutcome { return InvalidDigest{prefix + why}; };
   OT_ASSIGN_OR_RETURN(std::optional<StoredObject> object, source.Get(bucket, key));
   if (!object) return DigestOutcome(MissingDigest{});
-  std::string raw = std::move(object->data);
-  if (!object->path.empty()) {
-    auto text = ReadSmallFile(object->path);
-    if (!text) return Status(Error::kInternal, "cannot read " + object->path);
-    raw = std::move(*text);
-  }
-  auto inflated = GzipDecompress(raw, kMaxDigestBytes);
+  auto inflated = GzipDecompress(object->data, kMaxDigestBytes);
   if (!inflated.ok()) return invalid("invalid format");
   auto doc = api::JsonDocument::Parse(*inflated);
   if (!doc.ok()) return invalid("invalid format");
@@ -518,6 +563,16 @@ int Fatal(std::FILE* out, std::FILE* err, const std::string& message) {
 
 }  // namespace
 
+Result<std::optional<StoredObject>> ObjectSource::Get(const std::string& bucket,
+                                                      const std::string& key) {
+  StoredObject object;
+  OT_ASSIGN_OR_RETURN(std::optional<ObjectMetadata> metadata,
+                      Read(bucket, key, [&](std::string_view piece) { object.data += piece; }));
+  if (!metadata) return std::optional<StoredObject>();
+  object.metadata = std::move(*metadata);
+  return std::optional<StoredObject>(std::move(object));
+}
+
 std::unique_ptr<ObjectSource> MakeDirSource(std::string dir, std::string metadata_dir) {
   return std::make_unique<DirSource>(std::move(dir), std::move(metadata_dir));
 }
@@ -593,8 +648,45 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
     return std::nullopt;
   };
 
+  // Digests are fetched ahead of the walk (up to two per thread, newest first, as listed) and
+  // each valid digest's log files are queued at once: the walk and the report keep the CLI's
+  // order, the network and the hashing run in parallel. The pool goes before what its tasks use.
+  WorkPool pool(plan.concurrency);
+  const size_t window = 2 * static_cast<size_t>(pool.size());
+  struct Ahead {
+    SysMillis date;
+    std::future<Result<DigestOutcome>> outcome;
+  };
+  std::map<std::string, Ahead> ahead;  // prefetched digests of `bucket`, by key
+  size_t unfetched = listed.size();    // listed[0, unfetched) are not prefetched
+  auto load = [&](const std::string& b, const std::string& k) {
+    return pool.Async(true, [&source, &plan, &keys = *keys, b, k] {
+      return LoadDigest(source, plan, keys, b, k);
+    });
+  };
+  auto fetch = [&](const std::string& b, const std::string& k) -> Result<DigestOutcome> {
+    std::future<Result<DigestOutcome>> current;
+    if (auto it = ahead.find(k); it != ahead.end()) {
+      current = std::move(it->second.outcome);
+      ahead.erase(it);
+    } else {
+      current = load(b, k);
+    }
+    // The walk only goes to older digests: forget prefetches it has passed.
+    if (auto date = KeyDate(k))
+      std::erase_if(ahead, [&](auto& e) { return e.second.date >= *date; });
+    unfetched = std::min(unfetched, listed.size());
+    while (ahead.size() < window && unfetched > 0) {
+      const std::string& next = listed[--unfetched];
+      auto date = KeyDate(next);
+      if (!date || next == k || ahead.contains(next)) continue;
+      ahead.emplace(next, Ahead{*date, load(b, next)});
+    }
+    return current.get();
+  };
+
   std::vector<Item> items;
-  std::vector<LogCheck> logs;
+  std::deque<LogCheck> logs;  // stable addresses: queued checks read their entry
   int valid_digests = 0;
   int invalid_digests = 0;
   std::optional<SysMillis> found_start;
@@ -609,7 +701,7 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
   }
   std::optional<std::string> fatal;
   while (key && plan.start <= last_start) {
-    auto outcome = LoadDigest(source, plan, *keys, bucket, *key);
+    auto outcome = fetch(bucket, *key);
     if (!outcome.ok()) {
       fatal = outcome.status().message();
       break;
@@ -641,7 +733,9 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
         Item::kValidDigest, "Digest file\t" + S3Url(digest.bucket, digest.key) + "\tvalid", {}};
     for (LogCheck& log : digest.logs) {
       item.logs.push_back(logs.size());
-      logs.push_back(std::move(log));
+      const LogCheck& queued = logs.emplace_back(std::move(log));
+      logs.back().outcome =
+          pool.Async(false, [&source, &queued] { return CheckLog(source, queued); });
     }
     items.push_back(std::move(item));
     if (!digest.previous_bucket || !digest.previous_key) {
@@ -665,20 +759,11 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
           break;
         }
         listed = std::move(*reloaded);
+        ahead.clear();
+        unfetched = listed.size();
       }
     }
   }
-
-  // Log files, in parallel.
-  std::atomic<size_t> next_log{0};
-  auto worker = [&] {
-    for (size_t i = next_log++; i < logs.size(); i = next_log++) CheckLog(source, logs[i]);
-  };
-  std::vector<std::thread> threads;
-  size_t n = std::min<size_t>(std::max(plan.concurrency, 1), logs.size());
-  for (size_t i = 1; i < n; ++i) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
 
   Reporter report(out, err, plan.verbose);
   int valid_logs = 0;
@@ -686,9 +771,10 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
   for (const Item& item : items) {
     report.Status(item.line, item.kind == Item::kProblem);
     for (size_t i : item.logs) {
-      const LogCheck& log = logs[i];
+      LogCheck& log = logs[i];
+      const LogOutcome outcome = log.outcome.get();
       std::string url = "Log file\t" + S3Url(log.bucket, log.key) + "\t";
-      switch (log.verdict) {
+      switch (outcome.verdict) {
         case LogVerdict::kValid:
           ++valid_logs;
           report.Status(url + "valid", false);
@@ -706,7 +792,7 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
           report.Status(url + "INVALID: invalid format", true);
           break;
         case LogVerdict::kFatal:
-          return Fatal(out, err, log.fatal);
+          return Fatal(out, err, outcome.fatal);
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/aws_config.h"
@@ -33,14 +34,16 @@ struct ValidateLogsOptions {
   // Either holds {"Metadata": {...}} or the flat {name: value} map.
   std::string from_dir;
   std::string metadata_dir;
-  int concurrency = 8;  // log files checked in parallel
+  int concurrency = 8;  // digests fetched and log files checked in parallel
 };
 
-// One stored object: its bytes, or a file to stream them from; and its user metadata.
+using ObjectMetadata = std::map<std::string, std::string>;  // x-amz-meta-* names, no prefix
+using ByteSink = std::function<void(std::string_view)>;
+
+// One stored object, read whole: its bytes and its user metadata.
 struct StoredObject {
-  std::string data;                             // the object, when `path` is empty
-  std::string path;                             // a file holding the object
-  std::map<std::string, std::string> metadata;  // x-amz-meta-* names without the prefix
+  std::string data;
+  ObjectMetadata metadata;
 };
 
 // Where digests and log files are read. Thread-safe. Errors are fatal to the run.
@@ -51,9 +54,13 @@ class ObjectSource {
   virtual Result<std::vector<std::string>> List(const std::string& bucket,
                                                 const std::string& prefix,
                                                 const std::string& marker) = 0;
-  // The object; nullopt when the key does not exist (NoSuchKey).
-  virtual Result<std::optional<StoredObject>> Get(const std::string& bucket,
-                                                  const std::string& key) = 0;
+  // Streams the object's bytes to `sink` in pieces as they are read (never whole) and returns
+  // its user metadata; nullopt when the key does not exist (NoSuchKey; `sink` was not called).
+  virtual Result<std::optional<ObjectMetadata>> Read(const std::string& bucket,
+                                                     const std::string& key,
+                                                     const ByteSink& sink) = 0;
+  // The whole object (a digest); nullopt when the key does not exist.
+  Result<std::optional<StoredObject>> Get(const std::string& bucket, const std::string& key);
 };
 
 // A local copy of a bucket (see ValidateLogsOptions::from_dir); the bucket name is ignored.
@@ -75,6 +82,8 @@ struct ValidationPlan {
   std::string home_region;
   std::string source_region;
   bool verbose = false;
+  // Threads fetching and checking: digests ahead of the walk (which stays in chain order) and
+  // log files as soon as their digest is valid; each over its own keep-alive connection.
   int concurrency = 8;
 };
 

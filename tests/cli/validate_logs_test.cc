@@ -38,15 +38,27 @@ class MemSource : public ObjectSource {
     }
     return out;
   }
-  Result<std::optional<StoredObject>> Get(const std::string& /*bucket*/,
-                                          const std::string& key) override {
-    std::lock_guard lock(mu);
-    auto it = objects.find(key);
-    if (it == objects.end()) return std::optional<StoredObject>();
-    return std::optional<StoredObject>(it->second);
+  // Hands the object out in pieces of `piece` bytes, as a network read would.
+  Result<std::optional<ObjectMetadata>> Read(const std::string& /*bucket*/, const std::string& key,
+                                             const ByteSink& sink) override {
+    StoredObject object;
+    {
+      std::lock_guard lock(mu);
+      ++reads[key];
+      if (fail_key == key) return Status(Error::kUnavailable, "connection reset");
+      auto it = objects.find(key);
+      if (it == objects.end()) return std::optional<ObjectMetadata>();
+      object = it->second;
+    }
+    std::string_view data = object.data;
+    for (size_t at = 0; at < data.size(); at += piece) sink(data.substr(at, piece));
+    return std::optional<ObjectMetadata>(object.metadata);
   }
   std::mutex mu;
   std::map<std::string, StoredObject> objects;
+  std::map<std::string, int> reads;  // Read calls per key
+  std::string fail_key;              // Read of this key fails (a transport error)
+  size_t piece = 7;
 };
 
 SysMillis At(const char* iso) { return *ParseIso8601(iso); }
@@ -120,7 +132,7 @@ class ValidateTest : public ::testing::Test {
     return key;
   }
 
-  Output Run() {
+  Output Run(int concurrency = 3) {
     ValidationPlan plan;
     plan.trail_arn = kArn;
     plan.start = At("2024-05-01T10:00:00Z");
@@ -131,7 +143,7 @@ class ValidateTest : public ::testing::Test {
     plan.home_region = "us-east-1";
     plan.source_region = "us-east-1";
     plan.verbose = true;
-    plan.concurrency = 3;
+    plan.concurrency = concurrency;
     char* out_buf = nullptr;
     char* err_buf = nullptr;
     size_t out_len = 0;
@@ -281,6 +293,95 @@ TEST_F(ValidateTest, NoPublicKeysIsFatalAndNoDigestsIsReported) {
   EXPECT_THAT(o.out, HasSubstr("Results requested for 2024-05-01T10:00:00Z to "
                                "2024-05-01T14:00:00Z\nNo digests found\n"));
   EXPECT_THAT(o.out, Not(HasSubstr("files valid")));
+}
+
+// 40 five-minute digests of three logs each, with a missing digest, a chain restart and bad log
+// files in the middle: the walk fetches digests ahead and checks logs in parallel, yet the report
+// is the same at every concurrency, and every object is read exactly once.
+TEST_F(ValidateTest, LongChainReportIsTheSameAtAnyConcurrencyAndReadsEachObjectOnce) {
+  std::vector<std::string> digests;
+  std::vector<std::string> all_logs;
+  SysMillis t = At("2024-05-01T10:30:00Z");
+  for (int i = 0; i < 40; ++i) {
+    std::vector<std::string> logs;
+    for (int j = 0; j < 3; ++j) {
+      std::string body = R"({"Records":[)" + std::to_string(i * 3 + j) + "]}";
+      logs.push_back(AddLog("l" + std::to_string(i) + "_" + std::to_string(j), body));
+    }
+    all_logs.insert(all_logs.end(), logs.begin(), logs.end());
+    if (i == 21) t += std::chrono::minutes(2);  // a gap, then a new chain
+    std::string start = FormatIso8601(t);
+    t += std::chrono::minutes(5);
+    std::string end = FormatIso8601(t);
+    digests.push_back(AddDigest(start.c_str(), end.c_str(), logs, /*chain=*/i != 21));
+  }
+  source_.objects.erase(digests[30]);
+  source_.objects[all_logs[5]].data = GzipCompress("edited");
+  source_.objects[all_logs[100]].data = "plain";
+  source_.objects.erase(all_logs[70]);
+
+  Output one = Run(1);
+  Output three = Run(3);
+  source_.reads.clear();
+  Output many = Run(16);
+
+  EXPECT_EQ(one.code, 1);
+  EXPECT_EQ(many.code, one.code);
+  EXPECT_EQ(many.out, one.out);
+  EXPECT_EQ(many.err, one.err);
+  EXPECT_EQ(three.out, one.out);
+  EXPECT_EQ(three.err, one.err);
+  EXPECT_THAT(one.err, HasSubstr("Digest file\t" + Url(digests[30]) + "\tINVALID: not found\n"));
+  EXPECT_THAT(one.err, HasSubstr("No log files were delivered by CloudTrail between "
+                                 "2024-05-01T12:15:00Z and 2024-05-01T12:17:00Z\n"));
+  EXPECT_THAT(one.err,
+              HasSubstr("Log file\t" + Url(all_logs[5]) + "\tINVALID: hash value doesn't match"));
+  EXPECT_THAT(one.err, HasSubstr("Log file\t" + Url(all_logs[100]) + "\tINVALID: invalid format"));
+  EXPECT_THAT(one.err, HasSubstr("Log file\t" + Url(all_logs[70]) + "\tINVALID: not found"));
+  EXPECT_THAT(one.out, HasSubstr("\n39/40 digest files valid, 1/40 digest files INVALID\n"
+                                 "114/117 log files valid, 3/117 log files INVALID\n"));
+  // The walk's order: newest digest first, each followed by its logs in the digest's order.
+  size_t newest = one.out.find(Url(digests[39]));
+  size_t its_log = one.out.find(Url(all_logs[117]));
+  size_t older = one.out.find(Url(digests[38]));
+  EXPECT_LT(newest, its_log);
+  EXPECT_LT(its_log, older);
+  for (const auto& [key, object] : source_.objects) {
+    // The logs of the missing digest are not known, so not read.
+    bool unnamed = key.find("/l30_") != std::string::npos;
+    EXPECT_EQ(source_.reads[key], unnamed ? 0 : 1) << key;
+  }
+}
+
+TEST_F(ValidateTest, LargeLogFilesAreHashedPieceByPiece) {
+  std::string body = R"({"Records":[)";
+  for (int i = 0; i < 100000; ++i) body += std::to_string(i * 7919) + ",";
+  body += "0]}";
+  std::string big = AddLog("big", body);
+  AddDigest("2024-05-01T11:00:00Z", "2024-05-01T12:00:00Z", {big});
+  source_.piece = 1000;
+  Output o = Run();
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("Log file\t" + Url(big) + "\tvalid\n"));
+}
+
+TEST_F(ValidateTest, ATransportErrorIsFatalAfterTheLinesBeforeIt) {
+  BuildChain();
+  source_.fail_key = b1_;  // the log of the second digest reached
+  Output o = Run();
+  EXPECT_EQ(o.code, 255);
+  EXPECT_EQ(o.out, std::string("Validating log files for trail ") + kArn +
+                       " between 2024-05-01T10:00:00Z and 2024-05-01T14:00:00Z\n\n"
+                       "Digest file\t" +
+                       Url(d3_) + "\tvalid\nDigest file\t" + Url(d2_) + "\tvalid\n");
+  EXPECT_EQ(o.err, "\nconnection reset\n");
+
+  source_.fail_key = d2_;  // a digest
+  o = Run();
+  EXPECT_EQ(o.code, 255);
+  EXPECT_THAT(o.out, HasSubstr("Digest file\t" + Url(d3_) + "\tvalid\n"));
+  EXPECT_THAT(o.out, Not(HasSubstr(Url(d1_))));
+  EXPECT_EQ(o.err, "\nconnection reset\n");
 }
 
 TEST(GzipInflaterTest, PythonDecompressobjSemantics) {
