@@ -90,6 +90,77 @@ void BM_MonitorParseOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_MonitorParseOnly);
 
+// 50 user filters of the kinds people write next to the CIS set: exact names, wildcards,
+// numeric comparisons, IS NULL / NOT EXISTS, nested fields and array indexes, terms.
+std::vector<std::string> UserPatterns() {
+  std::vector<std::string> out;
+  const char* names[] = {"GetObject", "PutObject", "DeleteBucket", "RunInstances", "AssumeRole"};
+  for (int i = 0; i < 50; ++i) {
+    const std::string n = std::to_string(i);
+    switch (i % 10) {
+      case 0:
+        out.push_back("{ $.eventName = \"" + std::string(names[i / 10]) + "\" }");
+        break;
+      case 1:
+        out.push_back("{ $.eventSource = \"svc" + n + ".amazonaws.com\" && $.errorCode = * }");
+        break;
+      case 2:
+        out.push_back("{ $.userIdentity.userName = \"user-" + n + "\" }");
+        break;
+      case 3:
+        out.push_back("{ $.sourceIPAddress = 10.0." + n + ".* || $.userAgent = *Terraform* }");
+        break;
+      case 4:
+        out.push_back("{ $.requestParameters.maxResults > " + n + " }");
+        break;
+      case 5:
+        out.push_back("{ $.errorMessage IS NULL && $.eventType = \"AwsConsoleSignIn\" }");
+        break;
+      case 6:
+        out.push_back("{ $.resources[0].ARN = \"arn:aws:s3:::bucket-" + n + "*\" }");
+        break;
+      case 7:
+        out.push_back("{ ($.awsRegion = \"eu-west-" + n +
+                      "\") && ($.readOnly IS FALSE) && ($.userIdentity.invokedBy NOT EXISTS) }");
+        break;
+      case 8:
+        out.push_back(
+            "{ $.userIdentity.sessionContext.attributes.mfaAuthenticated = \"false\" "
+            "&& $.eventName = Delete* }");
+        break;
+      default:
+        out.push_back("\"AccessDenied\" ?\"user-" + n + "\"");
+        break;
+    }
+  }
+  return out;
+}
+
+// The issue's workload: every event through the 14 classic CIS filters plus 50 user filters, as
+// one log group holding them all evaluates it (one parse, shared selectors).
+void BM_MonitorCisPlus50UserFilters(benchmark::State& state) {
+  const std::vector<std::string>& events = Events();
+  std::vector<FilterPattern> patterns = CisPatterns();
+  for (const std::string& text : UserPatterns()) {
+    Result<FilterPattern> p = CompileFilterPattern(text);
+    OT_CHECK(p.ok());
+    patterns.push_back(*p);
+  }
+  EventFields fields("");
+  size_t i = 0;
+  int64_t matches = 0;
+  for (auto _ : state) {
+    fields.Reset(events[i]);
+    for (const FilterPattern& p : patterns) matches += Matches(p, fields) ? 1 : 0;
+    i = i + 1 == events.size() ? 0 : i + 1;
+  }
+  benchmark::DoNotOptimize(matches);
+  state.SetItemsProcessed(state.iterations());
+  state.counters["matches/event"] =
+      benchmark::Counter(static_cast<double>(matches) / static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_MonitorCisPlus50UserFilters);
+
 // What sharing the parse saves: a fresh EventFields (so a fresh parse) per pattern.
 void BM_MonitorCisPatternsReparsingPerPattern(benchmark::State& state) {
   const std::vector<std::string>& events = Events();

@@ -11,7 +11,6 @@ namespace internal {
 void EventState::Reset(std::string_view message) {
   message_ = message;
   parse_ = Parse::kNotYet;
-  doc_.reset();
   entries_.clear();
   keys_.clear();
   numbers_used_ = 0;
@@ -27,11 +26,10 @@ bool EventState::IsJson() {
     // (JsonDocument would also read a blank message as {}).
     const size_t first = message_.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && message_[first] == '{') {
-      auto doc = api::JsonDocument::Parse(message_);
-      if (doc.ok() && (*doc)->root().is_object()) {
-        doc_ = std::move(doc).value();
-        parse_ = Parse::kJson;
-      }
+      // One parser per EventFields, reused for every event: building a simdjson parser per
+      // event cost about 40% of matching the CIS set.
+      if (!doc_) doc_ = api::JsonDocument::New();
+      if (doc_->Reparse(message_).ok() && doc_->root().is_object()) parse_ = Parse::kJson;
     }
   }
   return parse_ == Parse::kJson;

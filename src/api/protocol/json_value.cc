@@ -73,15 +73,28 @@ JsonDocument::~JsonDocument() = default;
 
 Result<std::unique_ptr<JsonDocument>> JsonDocument::Parse(std::string_view text) {
   std::unique_ptr<JsonDocument> doc(new JsonDocument());
+  OT_RETURN_IF_ERROR(doc->Reparse(text));
+  return doc;
+}
+
+std::unique_ptr<JsonDocument> JsonDocument::New() {
+  std::unique_ptr<JsonDocument> doc(new JsonDocument());
+  OT_CHECK(doc->Reparse("{}").ok());
+  return doc;
+}
+
+Status JsonDocument::Reparse(std::string_view text) {
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) text = "{}";
-  auto r = doc->impl_->parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true);
+  auto r = impl_->parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true);
   if (r.error() != simdjson::SUCCESS) {
+    const simdjson::error_code error = r.error();
+    impl_->root = impl_->parser.parse("{}", 2, true).value_unsafe();
     return Status(Error::kSerialization, std::string("Malformed JSON in the request body: ") +
-                                             simdjson::error_message(r.error()));
+                                             simdjson::error_message(error));
   }
-  doc->impl_->root = r.value_unsafe();
-  return doc;
+  impl_->root = r.value_unsafe();
+  return Status::Ok();
 }
 
 JsonValue JsonDocument::root() const {

@@ -47,6 +47,12 @@ class JsonDocument {
  public:
   // Parses `text`; an empty body parses as {}. Fails with kSerialization on malformed JSON.
   static Result<std::unique_ptr<JsonDocument>> Parse(std::string_view text);
+  // An empty document ({}) whose parser Reparse reuses: for streams of documents (metric
+  // filters parse every log event), one parser's buffers serve them all.
+  static std::unique_ptr<JsonDocument> New();
+  // Parses `text` into this document, reusing the parser's memory. Values obtained before become
+  // invalid. Errors as Parse; after an error the document holds {}.
+  Status Reparse(std::string_view text);
   ~JsonDocument();
   JsonValue root() const;
 
