@@ -38,6 +38,11 @@ struct RemoteBucketConfig {
   std::string secret_access_key;
   std::string session_token;  // optional
   bool path_style = true;     // false: https://<bucket>.<host>/<key>
+  // TLS to an https endpoint: the peer's certificate is checked against `ca_bundle` (a PEM file)
+  // or, when empty, the system's trust store. `tls_verify = false` skips the check (the server
+  // logs a warning at start); TLS 1.2 is the oldest version offered either way.
+  std::string ca_bundle;
+  bool tls_verify = true;
 };
 
 // Where the registry of local buckets is persisted (the server implements it on the metadata

@@ -72,6 +72,13 @@ Result<std::vector<buckets::RemoteBucketConfig>> ParseBucketsConfig(std::string_
         c.path_style = value.AsBool();
         continue;
       }
+      if (member == "tls_verify") {
+        if (value.type() != api::JsonValue::Type::kBool) {
+          return Status(Error::kValidation, where + ": tls_verify must be true or false");
+        }
+        c.tls_verify = value.AsBool();
+        continue;
+      }
       if (!value.is_string()) {
         return Status(Error::kValidation, where + ": " + member + " must be a string");
       }
@@ -88,6 +95,8 @@ Result<std::vector<buckets::RemoteBucketConfig>> ParseBucketsConfig(std::string_
         c.secret_access_key = v;
       } else if (member == "session_token") {
         c.session_token = v;
+      } else if (member == "ca_bundle") {
+        c.ca_bundle = v;
       } else {
         return Status(Error::kValidation, where + ": unknown member '" + member + "'");
       }

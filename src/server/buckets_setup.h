@@ -26,8 +26,11 @@ class MetadataBucketStore final : public buckets::RegistryStore {
 
 // Parses the `serve --buckets-config` file: a JSON array of
 //   {"name":…, "endpoint":"http://127.0.0.1:4568", "region":"us-east-1",
-//    "access_key_id":…, "secret_access_key":…, "session_token":…, "path_style":true}
-// ("region" defaults to us-east-1, "path_style" to true, "session_token" is optional).
+//    "access_key_id":…, "secret_access_key":…, "session_token":…, "path_style":true,
+//    "ca_bundle":"/etc/ssl/private-ca.pem", "tls_verify":true}
+// ("region" defaults to us-east-1, "path_style" and "tls_verify" to true; "session_token" and
+// "ca_bundle" are optional: without a bundle, https endpoints are checked against the system
+// trust store or `serve --outbound-ca-bundle`).
 // kValidation names the entry and member at fault.
 Result<std::vector<buckets::RemoteBucketConfig>> ParseBucketsConfig(std::string_view json);
 

@@ -338,6 +338,11 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
   facts.event_source = call->event_source.empty() ? "cloudtrail.amazonaws.com" : call->event_source;
   facts.event_name = call->operation.empty() ? "Unknown" : call->operation.substr(0, 128);
   facts.source_ip = call->http->remote_ip;
+  if (call->http->tls) {
+    facts.tls_version = call->http->tls_version;
+    facts.tls_cipher_suite = call->http->tls_cipher;
+    facts.host_header = ToValidUtf8(call->http->Header("Host"));
+  }
   facts.user_agent = ToValidUtf8(call->http->Header("User-Agent").substr(0, 1024));
   facts.request_parameters =
       outcome.request_parameters.empty() ? call->request_parameters : outcome.request_parameters;

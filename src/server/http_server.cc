@@ -1,10 +1,15 @@
 #include "server/http_server.h"
 
+#include <openssl/ssl.h>
 #include <strings.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -14,6 +19,7 @@ namespace ot::server {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 std::string_view HttpRequest::Header(std::string_view name) const {
@@ -25,16 +31,80 @@ std::string_view HttpRequest::Header(std::string_view name) const {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+tcp::socket& Socket(PlainStream& s) { return s.socket(); }
+tcp::socket& Socket(TlsStream& s) { return beast::get_lowest_layer(s).socket(); }
+
+// TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 suites are all of that kind).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsFiles& files) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                  SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_SINGLE_DH_USE);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
+    return Status(Error::kInternal, "the TLS 1.2 cipher list was refused by OpenSSL");
+  }
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(files.cert_file, ec);
+  if (ec) {
+    return Status(Error::kValidation,
+                  "cannot load the TLS certificate '" + files.cert_file + "': " + ec.message());
+  }
+  ctx->use_private_key_file(files.key_file, ssl::context::pem, ec);
+  if (ec) {
+    return Status(Error::kValidation,
+                  "cannot load the TLS key '" + files.key_file + "': " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return Status(Error::kValidation, "the TLS key '" + files.key_file +
+                                          "' does not belong to the certificate '" +
+                                          files.cert_file + "'");
+  }
+  return ctx;
+}
+
+// One connection, plain or TLS. A TLS session first completes the handshake (with whatever bytes
+// the protocol detection already read), then both kinds read requests alike.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   static constexpr uint64_t kSmallBody = 64 << 10;
   static constexpr size_t kLargeBuffer = 256 << 10;
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(tcp::socket socket, const HttpServerOptions& options, RequestHandler& handler)
-      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+  // `refuse` answers the first request with 400 and closes (plain HTTP on a TLS-only port).
+  Session(Stream stream, beast::flat_buffer buffer, const HttpServerOptions& options,
+          RequestHandler& handler, std::shared_ptr<ssl::context> tls_context, bool refuse)
+      : stream_(std::move(stream)),
+        buffer_(std::move(buffer)),
+        options_(options),
+        handler_(handler),
+        tls_context_(std::move(tls_context)),
+        refuse_(refuse) {}
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        beast::get_lowest_layer(self->stream_).expires_after(self->options_.read_timeout);
+        self->stream_.async_handshake(
+            ssl::stream_base::server, self->buffer_.data(),
+            [self](beast::error_code ec, size_t used) {
+              if (ec) return self->CloseSocket();  // a refused version, a bad client: no reply
+              self->buffer_.consume(used);
+              self->Read();
+            });
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
@@ -42,17 +112,18 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(options_.max_header_bytes);
-    stream_.expires_after(first_ ? options_.read_timeout : options_.idle_timeout);
+    beast::get_lowest_layer(stream_).expires_after(first_ ? options_.read_timeout
+                                                          : options_.idle_timeout);
     first_ = false;
     http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   // Beast reads at most what the buffer can hold without growing (up to 64 KiB) per recv; a
   // larger buffer for large bodies (bulk ingest) cuts the recv calls and timer re-arms by ~4x.
   void OnHeader(beast::error_code ec) {
-    if (ec || parser_->is_done()) return OnRead(ec);
+    if (ec || parser_->is_done() || refuse_) return OnRead(ec);
     auto length = parser_->content_length();
     if (length && *length > kSmallBody && buffer_.capacity() < kLargeBuffer) {
       buffer_.reserve(kLargeBuffer);
@@ -62,7 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                              [self = shared_from_this()](beast::error_code ec2, size_t) {
+                              [self = this->shared_from_this()](beast::error_code ec2, size_t) {
                                 if (ec2) return self->OnRead(ec2);
                                 self->ReadBody();
                               });
@@ -73,13 +144,23 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody() {
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec2, size_t) { self->OnRead(ec2); });
+        [self = this->shared_from_this()](beast::error_code ec2, size_t) { self->OnRead(ec2); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+        ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+        ec == net::error::eof || ec == ssl::error::stream_truncated) {
       return Close();
+    }
+    if (!ec && refuse_) {
+      keep_alive_ = false;
+      api::Reply reply;
+      reply.status = 400;
+      reply.content_type = "text/plain";
+      reply.body =
+          "This port speaks HTTPS; plain HTTP is refused here. Use an https:// endpoint.\n";
+      return Write(std::move(reply));
     }
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       api::Reply reply =
@@ -112,12 +193,18 @@ class Session : public std::enable_shared_from_this<Session> {
       req->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     req->body = std::move(msg.body());
+    req->tls = kTls;
+    if constexpr (kTls) {
+      SSL* ssl = stream_.native_handle();
+      req->tls_version = SSL_get_version(ssl);
+      if (const char* cipher = SSL_get_cipher_name(ssl)) req->tls_cipher = cipher;
+    }
     beast::error_code ep_ec;
-    auto ep = stream_.socket().remote_endpoint(ep_ec);
+    auto ep = Socket(stream_).remote_endpoint(ep_ec);
     if (!ep_ec) req->remote_ip = ep.address().to_string();
     // The timeout covers reading; the handler's time (e.g. a group commit) is not cut short.
-    stream_.expires_never();
-    handler_.Handle(std::move(req), [self = shared_from_this()](api::Reply reply) {
+    beast::get_lowest_layer(stream_).expires_never();
+    handler_.Handle(std::move(req), [self = this->shared_from_this()](api::Reply reply) {
       net::post(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable { self->Write(std::move(reply)); });
     });
@@ -137,27 +224,84 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [k, v] : reply.headers) {
       if (res->body().empty() && beast::iequals(k, "Content-Length")) res->set(k, v);
     }
-    stream_.expires_after(options_.read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(options_.read_timeout);
     http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
                         if (ec || !self->keep_alive_) return self->Close();
                         self->Read();
                       });
   }
 
+  // TLS says goodbye with close_notify (bounded by a short timeout) before the socket closes.
   void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    if constexpr (kTls) {
+      if (!closing_) {
+        closing_ = true;
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+        return stream_.async_shutdown(
+            [self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+      }
+    }
+    CloseSocket();
   }
 
-  beast::tcp_stream stream_;
+  void CloseSocket() {
+    beast::error_code ec;
+    Socket(stream_).shutdown(tcp::socket::shutdown_send, ec);
+    Socket(stream_).close(ec);
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpServerOptions& options_;
   RequestHandler& handler_;
+  std::shared_ptr<ssl::context> tls_context_;  // kept alive while a connection uses it
+  bool refuse_;
   bool keep_alive_ = true;
   bool first_ = true;
+  bool closing_ = false;
+};
+
+// On a TLS port, the first bytes tell a TLS ClientHello from a plain HTTP request.
+class Detector : public std::enable_shared_from_this<Detector> {
+ public:
+  Detector(tcp::socket socket, const HttpServerOptions& options, RequestHandler& handler,
+           std::shared_ptr<ssl::context> context)
+      : stream_(std::move(socket)), options_(options), handler_(handler), context_(context) {}
+
+  void Start() {
+    stream_.expires_after(options_.read_timeout);
+    beast::async_detect_ssl(stream_, buffer_,
+                            [self = shared_from_this()](beast::error_code ec, bool is_tls) {
+                              self->OnDetect(ec, is_tls);
+                            });
+  }
+
+ private:
+  void OnDetect(beast::error_code ec, bool is_tls) {
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().close(ignored);
+      return;
+    }
+    if (is_tls) {
+      auto* ctx = context_.get();
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream_), *ctx), std::move(buffer_),
+                                           options_, handler_, std::move(context_), false)
+          ->Start();
+    } else {
+      std::make_shared<Session<PlainStream>>(std::move(stream_), std::move(buffer_), options_,
+                                             handler_, nullptr, !options_.allow_plain_http)
+          ->Start();
+    }
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  const HttpServerOptions& options_;
+  RequestHandler& handler_;
+  std::shared_ptr<ssl::context> context_;
 };
 
 }  // namespace
@@ -168,7 +312,37 @@ struct HttpServer::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::signal_set hangup{ioc, SIGHUP};
   std::vector<std::unique_ptr<net::steady_timer>> timers;
+  std::mutex tls_mu;
+  std::shared_ptr<ssl::context> tls_context;  // guarded by tls_mu; replaced by ReloadTls
+
+  std::shared_ptr<ssl::context> CurrentTls() {
+    std::lock_guard lock(tls_mu);
+    return tls_context;
+  }
+
+  void WatchHangup() {
+    hangup.async_wait([this](beast::error_code ec, int) {
+      if (ec) return;
+      if (!options.tls) {
+        Log(LogLevel::kInfo, "SIGHUP: no TLS certificate to reload");
+      } else if (Status s = Reload(); s.ok()) {
+        Log(LogLevel::kInfo, "SIGHUP: reloaded the TLS certificate " + options.tls->cert_file);
+      } else {
+        Log(LogLevel::kError, "SIGHUP: keeping the current TLS certificate: " + s.ToString());
+      }
+      WatchHangup();
+    });
+  }
+
+  Status Reload() {
+    if (!options.tls) return Status(Error::kValidation, "the server was started without TLS");
+    OT_ASSIGN_OR_RETURN(auto ctx, MakeTlsContext(*options.tls));
+    std::lock_guard lock(tls_mu);
+    tls_context = std::move(ctx);
+    return Status::Ok();
+  }
 
   Impl(HttpServerOptions o, RequestHandler& h) : options(std::move(o)), handler(h) {}
 
@@ -177,7 +351,14 @@ struct HttpServer::Impl {
       if (ec == net::error::operation_aborted) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), options, handler)->Start();
+        if (options.tls) {
+          std::make_shared<Detector>(std::move(socket), options, handler, CurrentTls())->Start();
+        } else {
+          std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)),
+                                                 beast::flat_buffer(), options, handler, nullptr,
+                                                 false)
+              ->Start();
+        }
       }
       Accept();
     });
@@ -198,7 +379,10 @@ HttpServer::HttpServer(HttpServerOptions options, RequestHandler& handler)
 
 HttpServer::~HttpServer() = default;
 
+Status HttpServer::ReloadTls() { return impl_->Reload(); }
+
 Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
+  if (impl_->options.tls && !impl_->CurrentTls()) OT_RETURN_IF_ERROR(impl_->Reload());
   beast::error_code ec;
   auto address = net::ip::make_address(host, ec);
   if (ec) return Status(Error::kValidation, "invalid listen address '" + host + "'");
@@ -225,6 +409,7 @@ void HttpServer::Run() {
   impl_->signals.async_wait([this](beast::error_code ec, int) {
     if (!ec) Stop();
   });
+  impl_->WatchHangup();
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.threads; ++i) {
     threads.emplace_back([this] { impl_->ioc.run(); });

@@ -14,6 +14,7 @@
 #include "server/dispatcher.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
+#include "server/tls_setup.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
 #include "trail/delivery.h"
@@ -45,6 +46,40 @@ Result<std::pair<std::string, uint16_t>> SplitListen(const std::string& listen) 
   return std::make_pair(host, static_cast<uint16_t>(port));
 }
 
+// HTTPS from the given files or the self-signed set; plain HTTP only where it cannot leak (a
+// loopback listener) unless the operator allows it.
+Status SetUpTransport(const ServerConfig& config, const std::string& host, Env& env,
+                      HttpServerOptions& http, std::string& ca_file) {
+  if (config.tls_self_signed && (!config.tls_cert.empty() || !config.tls_key.empty())) {
+    return Status(Error::kValidation,
+                  "--tls-self-signed and --tls-cert/--tls-key exclude each other");
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return Status(Error::kValidation, "--tls-cert and --tls-key go together");
+  }
+  if (config.tls_self_signed) {
+    OT_ASSIGN_OR_RETURN(auto self_signed, EnsureSelfSignedTls(config.data_dir, host, env));
+    http.tls = TlsFiles{self_signed.cert_file, self_signed.key_file};
+    ca_file = self_signed.ca_file;
+  } else if (!config.tls_cert.empty()) {
+    http.tls = TlsFiles{config.tls_cert, config.tls_key};
+  }
+  http.allow_plain_http = config.allow_plain_http;
+  if (!http.tls && !IsLoopbackHost(host)) {
+    if (!config.allow_plain_http) {
+      return Status(Error::kValidation,
+                    "refusing to serve plain HTTP on " + host +
+                        ": credentials and logs would cross the network in clear text. Give "
+                        "--tls-cert and --tls-key (or --tls-self-signed), or --allow-plain-http");
+    }
+    Log(LogLevel::kWarn, "serving plain HTTP on the non-loopback address " + host +
+                             " (--allow-plain-http): requests and credentials are not encrypted");
+  } else if (http.tls && config.allow_plain_http) {
+    Log(LogLevel::kWarn, "the TLS port also answers plain HTTP (--allow-plain-http)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // Members are declared in dependency order; they are destroyed in reverse, so the HTTP server
@@ -71,6 +106,7 @@ struct Server::Impl {
   std::unique_ptr<trail::LogsDelivery> logs_delivery;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
+  std::string ca_file;  // --tls-self-signed: the CA clients should trust
 
   Impl(const ServerConfig& c, Env& e) : config(c), env(e) {}
   ~Impl() {
@@ -138,7 +174,16 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   if (!config.buckets_config.empty()) {
     OT_ASSIGN_OR_RETURN(std::string text, env.fs.ReadFile(config.buckets_config));
     OT_ASSIGN_OR_RETURN(auto remotes, ParseBucketsConfig(text));
-    for (auto& remote : remotes) OT_RETURN_IF_ERROR(impl->buckets->AddRemote(std::move(remote)));
+    for (auto& remote : remotes) {
+      if (remote.ca_bundle.empty()) remote.ca_bundle = config.outbound_ca_bundle;
+      if (config.outbound_tls_insecure) remote.tls_verify = false;
+      if (!remote.tls_verify) {
+        Log(LogLevel::kWarn, "remote bucket " + remote.name +
+                                 ": TLS certificates are NOT verified (--outbound-tls-insecure "
+                                 "or tls_verify false)");
+      }
+      OT_RETURN_IF_ERROR(impl->buckets->AddRemote(std::move(remote)));
+    }
   }
 
   trail::RegistryOptions trail_options;
@@ -230,6 +275,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   HttpServerOptions http_options;
   http_options.threads = config.threads;
   http_options.max_body_bytes = config.max_body_bytes;
+  OT_RETURN_IF_ERROR(SetUpTransport(config, listen.first, env, http_options, impl->ca_file));
   impl->http = std::make_unique<HttpServer>(http_options, *impl->dispatcher);
   OT_ASSIGN_OR_RETURN(impl->port, impl->http->Listen(listen.first, listen.second));
 
@@ -254,7 +300,9 @@ void Server::Run() {
   const DataDirState& s = impl_->state;
   std::string host = impl_->config.listen.substr(0, impl_->config.listen.rfind(':'));
   if (host == "0.0.0.0" || host == "::" || host == "[::]") host = "127.0.0.1";
-  std::string endpoint = "http://" + host + ":" + std::to_string(impl_->port);
+  if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  bool tls = !impl_->config.tls_cert.empty() || impl_->config.tls_self_signed;
+  std::string endpoint = (tls ? "https://" : "http://") + host + ":" + std::to_string(impl_->port);
   std::printf("OpenTrail listening on %s\n", endpoint.c_str());
   std::printf("  account %s, home region %s, data in %s\n", s.account_id.c_str(),
               s.home_region.c_str(), impl_->config.data_dir.c_str());
@@ -265,7 +313,13 @@ void Server::Run() {
   std::printf("  credentials file: %s (profile default)\n\n", s.credentials_path.c_str());
   std::printf("  export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s\n",
               s.credentials_path.c_str(), s.home_region.c_str());
-  std::printf("  aws sts get-caller-identity --endpoint-url %s\n", endpoint.c_str());
+  if (!impl_->ca_file.empty()) {
+    std::printf("  the server's CA (self-signed): %s\n", impl_->ca_file.c_str());
+    std::printf("  aws sts get-caller-identity --endpoint-url %s --ca-bundle %s\n",
+                endpoint.c_str(), impl_->ca_file.c_str());
+  } else {
+    std::printf("  aws sts get-caller-identity --endpoint-url %s\n", endpoint.c_str());
+  }
   std::fflush(stdout);
   impl_->http->Run();
   Log(LogLevel::kInfo, "shutting down");

@@ -24,6 +24,17 @@ struct ServerConfig {
   std::string delivery_interval = "5m";     // how often trails' log files are written ("2s", "5m")
   std::string digest_interval = "1h";       // digest window of validating trails ("10s", "1h")
   std::string digest_key_rotation = "30d";  // lifetime of a region's digest-signing key
+  // HTTPS (issue: transport security). Either both files, or `tls_self_signed` (a CA and a
+  // certificate for the listen address under DATA_DIR/tls). Plain HTTP is served only on
+  // loopback addresses, unless `allow_plain_http`.
+  std::string tls_cert;
+  std::string tls_key;
+  bool tls_self_signed = false;
+  bool allow_plain_http = false;
+  // The server's own https calls (remote buckets): trusted CAs (PEM; empty = the system store,
+  // a bucket's own "ca_bundle" wins) and whether to skip verification altogether.
+  std::string outbound_ca_bundle;
+  bool outbound_tls_insecure = false;
   // Written once listening: the bound port, for scripts and tests that use port 0.
   std::string port_file;
 };

@@ -26,9 +26,13 @@ S3RVER = ROOT / "tools" / "s3rver" / "node_modules" / "s3rver" / "bin" / "s3rver
 class Server:
     """One server process over one data directory; restartable."""
 
-    def __init__(self, data_dir, extra_args=()):
+    def __init__(self, data_dir, extra_args=(), tls_ca=None):
         self.data_dir = pathlib.Path(data_dir)
         self.extra_args = list(extra_args)
+        # HTTPS: the CA file clients trust (DIR/tls/ca.pem with --tls-self-signed).
+        self.tls_ca = tls_ca
+        if tls_ca is None and "--tls-self-signed" in self.extra_args:
+            self.tls_ca = self.data_dir / "tls" / "ca.pem"
         self.proc = None
         self.port = None
         self.log = None
@@ -50,7 +54,8 @@ class Server:
             if port_file.exists() and port_file.read_text().strip():
                 self.port = int(port_file.read_text())
                 try:
-                    with urllib.request.urlopen(self.endpoint + "/health", timeout=2) as r:
+                    with urllib.request.urlopen(self.endpoint + "/health", timeout=2,
+                                                context=self.ssl_context()) as r:
                         if r.status == 200:
                             return self
                 except OSError:
@@ -74,9 +79,16 @@ class Server:
         if self.log:
             self.log.close()
 
+    def ssl_context(self):
+        """For urllib over HTTPS: trusts the server's CA; None over plain HTTP."""
+        if not self.tls_ca:
+            return None
+        import ssl
+        return ssl.create_default_context(cafile=str(self.tls_ca))
+
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls_ca else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def credentials_file(self):
@@ -94,6 +106,8 @@ class Server:
                    AWS_CONFIG_FILE=str(self.data_dir / "no-config"),
                    AWS_DEFAULT_REGION=region, AWS_EC2_METADATA_DISABLED="true",
                    AWS_PAGER="")
+        if self.tls_ca:
+            env["AWS_CA_BUNDLE"] = str(self.tls_ca)
         return env
 
     def client(self, service="cloudtrail", region="us-east-1", **kw):
@@ -101,6 +115,7 @@ class Server:
         return boto3.client(
             service, endpoint_url=self.endpoint, region_name=region,
             aws_access_key_id=kw.get("key", key), aws_secret_access_key=kw.get("secret", secret),
+            verify=str(self.tls_ca) if self.tls_ca else None,
             config=botocore.config.Config(retries={"max_attempts": 1}))
 
     def aws(self, *args, region="us-east-1", check=True):
@@ -260,7 +275,7 @@ def signed_request(srv, target, body, region="us-east-1", key=None, secret=None,
                                else (prepared.body or "").encode(), method="POST",
                                headers=dict(prepared.headers))
     try:
-        with urllib.request.urlopen(r, timeout=60) as resp:
+        with urllib.request.urlopen(r, timeout=60, context=srv.ssl_context()) as resp:
             return resp.status, json.loads(resp.read() or b"{}"), dict(resp.headers)
     except urllib.error.HTTPError as e:
         raw = e.read()

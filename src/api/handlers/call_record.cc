@@ -1,6 +1,7 @@
 #include "api/handlers/call_record.h"
 
 #include "common/ids.h"
+#include "common/json_writer.h"
 #include "common/time.h"
 #include "events/record.h"
 
@@ -73,6 +74,15 @@ store::NewEvent BuildCallEvent(const CallFacts& f, Random& random) {
   r.management_event = true;
   r.recipient_account_id = f.account_id;
   r.event_category = "Management";
+  if (!f.tls_version.empty()) {
+    JsonWriter tls;
+    tls.BeginObject();
+    tls.Key("tlsVersion").String(f.tls_version);
+    tls.Key("cipherSuite").String(f.tls_cipher_suite);
+    tls.Key("clientProvidedHostHeader").String(Truncate(f.host_header));
+    tls.EndObject();
+    r.tls_details = tls.str();
+  }
 
   store::NewEvent e;
   e.attrs = events::DeriveLookupAttributes(r);

@@ -20,6 +20,10 @@ struct CallFacts {
   std::string event_name;
   std::string source_ip;
   std::string user_agent;
+  // Calls over HTTPS (records.md tlsDetails): "TLSv1.3", the OpenSSL/IANA suite name, the Host.
+  std::string tls_version;
+  std::string tls_cipher_suite;
+  std::string host_header;
   std::string request_parameters;  // JSON object text or empty (→ null)
   std::string response_elements;   // JSON object text or empty (→ null)
   std::string error_code;          // empty on success

@@ -111,6 +111,16 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--buckets-config", serve.buckets_config,
                         "JSON file registering remote S3 buckets (endpoint, region, keys)");
   bool no_access_log = false;
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve HTTPS");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key of --tls-cert");
+  serve_cmd->add_flag("--tls-self-signed", serve.tls_self_signed,
+                      "Serve HTTPS with a local CA and certificate made under DATA_DIR/tls");
+  serve_cmd->add_flag("--allow-plain-http", serve.allow_plain_http,
+                      "Also serve plain HTTP (on a TLS port, or on a non-loopback address)");
+  serve_cmd->add_option("--outbound-ca-bundle", serve.outbound_ca_bundle,
+                        "PEM CAs trusted for the server's own https calls (default: system)");
+  serve_cmd->add_flag("--outbound-tls-insecure", serve.outbound_tls_insecure,
+                      "Do not verify certificates on the server's own https calls (logged)");
   serve_cmd->add_flag("--no-access-log", no_access_log, "Do not log each request");
   serve_cmd->add_option("--log-level", log_level, "debug, info, warn or error")
       ->capture_default_str();
