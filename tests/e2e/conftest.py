@@ -150,9 +150,10 @@ class S3rver:
 
     KEY = SECRET = "S3RVER"
 
-    def __init__(self, directory, port=None):
+    def __init__(self, directory, port=None, tls=None):
         self.directory = pathlib.Path(directory)
         self.port = port or free_port()
+        self.tls = tls  # (cert, key) PEM files: serve HTTPS; the cert is its own CA
         self.proc = None
         self.log = None
 
@@ -164,14 +165,20 @@ class S3rver:
         self.log = open(self.directory.parent / f"s3rver-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
             [node, str(S3RVER), "--directory", str(self.directory), "--address", "127.0.0.1",
-             "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+             "--port", str(self.port),
+             *(["--cert", str(self.tls[0]), "--key", str(self.tls[1])] if self.tls else [])],
+            stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 self.log.close()
                 raise RuntimeError("s3rver exited: " + pathlib.Path(self.log.name).read_text())
             try:
-                with urllib.request.urlopen(self.endpoint + "/", timeout=2):
+                context = None
+                if self.tls:
+                    import ssl
+                    context = ssl.create_default_context(cafile=str(self.tls[0]))
+                with urllib.request.urlopen(self.endpoint + "/", timeout=2, context=context):
                     return self
             except urllib.error.HTTPError:
                 return self  # any S3 answer (an unsigned ListBuckets is refused) means it is up
@@ -193,11 +200,12 @@ class S3rver:
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def client(self):
         return boto3.client(
             "s3", endpoint_url=self.endpoint, region_name="us-east-1",
+            verify=str(self.tls[0]) if self.tls else None,
             aws_access_key_id=self.KEY, aws_secret_access_key=self.SECRET,
             config=botocore.config.Config(s3={"addressing_style": "path"},
                                           retries={"max_attempts": 1}))

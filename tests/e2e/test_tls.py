@@ -19,7 +19,7 @@ import warnings
 import botocore.exceptions
 import pytest
 
-from conftest import BINARY, Server, ingest
+from conftest import BINARY, S3rver, Server, ingest
 from records import now, record
 
 AWS_V1 = "/root/.pyenv/shims/aws"
@@ -257,3 +257,53 @@ def test_sighup_reloads_the_certificate_without_dropping_connections(tmp_path):
         assert peer_fingerprint(srv.port, bundle) == new_fp
     finally:
         srv.stop()
+
+
+def test_remote_bucket_over_https_is_verified(fresh_server, tmp_path):
+    """The server's own https calls check the remote's certificate: against a bucket's
+    ca_bundle, or the system store (which does not know this one), unless told not to."""
+    cert, key = openssl_cert(tmp_path, "s3rver")
+    remote = S3rver(tmp_path / "s3rver", tls=(cert, key)).start()
+    try:
+        trusted, untrusted = f"trusted-{uuid.uuid4().hex[:6]}", f"untrusted-{uuid.uuid4().hex[:6]}"
+        s3 = remote.client()
+        s3.create_bucket(Bucket=trusted)
+        s3.create_bucket(Bucket=untrusted)
+        config = tmp_path / "buckets.json"
+        config.write_text(json.dumps([remote.bucket_config(trusted, ca_bundle=str(cert)),
+                                      remote.bucket_config(untrusted)]))
+        fresh_server.extra_args = ["--buckets-config", str(config), "--delivery-interval", "1s"]
+        fresh_server.start()
+        for bucket in (trusted, untrusted):
+            fresh_server.aws("cloudtrail", "create-trail", "--name", bucket, "--s3-bucket-name",
+                             bucket)
+            fresh_server.aws("cloudtrail", "start-logging", "--name", bucket)
+        status, body, _ = ingest(fresh_server, [record(now(), name="RemoteTls")])
+        assert status == 200, body
+
+        def wait(predicate, what):
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                result = predicate()
+                if result:
+                    return result
+                time.sleep(0.3)
+            raise AssertionError(what)
+
+        wait(lambda: s3.list_objects_v2(Bucket=trusted).get("KeyCount"),
+             "nothing delivered to the bucket whose CA is configured")
+        error = wait(lambda: fresh_server.aws("cloudtrail", "get-trail-status", "--name",
+                                              untrusted).get("LatestDeliveryError"),
+                     "no delivery error for an unverifiable certificate")
+        assert "certificate" in error.lower() or "ssl" in error.lower(), error
+        assert not s3.list_objects_v2(Bucket=untrusted).get("KeyCount")
+
+        # Verification off, explicitly: delivered, and the log says so.
+        fresh_server.stop()
+        fresh_server.extra_args.append("--outbound-tls-insecure")
+        fresh_server.start()
+        wait(lambda: s3.list_objects_v2(Bucket=untrusted).get("KeyCount"),
+             "nothing delivered with --outbound-tls-insecure")
+        assert "NOT verified" in (fresh_server.data_dir / "server.log").read_text()
+    finally:
+        remote.stop()

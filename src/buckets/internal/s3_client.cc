@@ -190,10 +190,12 @@ S3Attempt S3Client::Send(std::string_view method, std::string_view key, std::str
     return {Status(Error::kUnavailable, "shutting down: " + method_text + " " + url), false, 0};
   }
   if (rc != CURLE_OK) {
-    std::string what = rc == CURLE_COULDNT_CONNECT        ? "connection refused"
-                       : rc == CURLE_OPERATION_TIMEDOUT   ? "timed out"
-                       : rc == CURLE_COULDNT_RESOLVE_HOST ? "could not resolve host"
-                                                          : "transport error";
+    std::string what = rc == CURLE_COULDNT_CONNECT            ? "connection refused"
+                       : rc == CURLE_OPERATION_TIMEDOUT       ? "timed out"
+                       : rc == CURLE_COULDNT_RESOLVE_HOST     ? "could not resolve host"
+                       : rc == CURLE_PEER_FAILED_VERIFICATION ? "TLS certificate not trusted"
+                       : rc == CURLE_SSL_CONNECT_ERROR        ? "TLS handshake failed"
+                                                              : "transport error";
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
     return {Status(Error::kUnavailable, what + ": " + method_text + " " + url + ": " + detail),
             true, 0};
