@@ -65,12 +65,26 @@ TEST(BucketsConfigTest, ParsesEntriesWithDefaults) {
   EXPECT_FALSE(a.path_style);
   EXPECT_EQ((*parsed)[1].region, "us-east-1");
   EXPECT_TRUE((*parsed)[1].path_style);
+  EXPECT_TRUE((*parsed)[1].tls_verify);  // certificates are checked unless told otherwise
+  EXPECT_EQ((*parsed)[1].ca_bundle, "");
+}
+
+TEST(BucketsConfigTest, ParsesTlsMembers) {
+  auto parsed = ParseBucketsConfig(R"([
+    {"name":"r","endpoint":"https://s3.internal:9000","access_key_id":"AK",
+     "secret_access_key":"SK","ca_bundle":"/etc/ssl/private-ca.pem","tls_verify":false}])");
+
+  ASSERT_THAT(parsed, IsOk());
+  EXPECT_EQ((*parsed)[0].ca_bundle, "/etc/ssl/private-ca.pem");
+  EXPECT_FALSE((*parsed)[0].tls_verify);
 }
 
 TEST(BucketsConfigTest, RejectsMalformedFiles) {
   for (const char* text : {"", "{}", "[1]", R"([{"name":"x"}])", R"([{"endpoint":"http://h"}])",
                            R"([{"name":"x","endpoint":"http://h","path_style":"yes"}])",
                            R"([{"name":"x","endpoint":"http://h","region":3}])",
+                           R"([{"name":"x","endpoint":"http://h","tls_verify":"no"}])",
+                           R"([{"name":"x","endpoint":"http://h","ca_bundle":true}])",
                            R"([{"name":"x","endpoint":"http://h","typo":"v"}])"}) {
     EXPECT_THAT(ParseBucketsConfig(text), HasError(Error::kValidation)) << text;
   }
