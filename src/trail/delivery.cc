@@ -421,13 +421,21 @@ Status Delivery::AdvanceChain(const Trail& t, const std::string& id, bool gone, 
     start_chain(end);
     return Save(id, state);
   }
-  const auto interval =
-      std::max<std::chrono::milliseconds>(options_.digest_interval, std::chrono::seconds(1));
-  if (now_s - start < interval) return Status::Ok();
-  // After a pause (server down) one digest covers every whole window missed.
-  SysMillis end = start + ((now_s - start) / interval) * interval;
-  end = std::chrono::floor<std::chrono::seconds>(end);
-  return WriteDigests(t, id, state, end, /*final_digest=*/false);
+  // Windows are whole seconds (digest times carry seconds), at least one.
+  const auto interval = std::chrono::ceil<std::chrono::seconds>(
+      std::max<std::chrono::milliseconds>(options_.digest_interval, std::chrono::seconds(1)));
+  // One digest per window, as CloudTrail's hourly digests: after a pause (server down) every
+  // missed window gets its own digest — empty unless files were delivered in it — so that a
+  // validator asking for any period inside the pause finds the digests proving that nothing was
+  // delivered (the AWS CLI only lists digests whose end lies in [start, end + 1 h]). A long
+  // pause is caught up over several passes, so delivery is never held up for long.
+  constexpr int kMaxWindowsPerPass = 100;
+  SysMillis window_start = start;
+  for (int i = 0; i < kMaxWindowsPerPass && now_s - window_start >= interval; ++i) {
+    OT_RETURN_IF_ERROR(WriteDigests(t, id, state, window_start + interval, /*final_digest=*/false));
+    window_start += interval;
+  }
+  return Status::Ok();
 }
 
 Status Delivery::WriteDigests(const Trail& t, const std::string& id, State& state, SysMillis end,

@@ -400,6 +400,61 @@ TEST_F(DigestChainTest, DigestsAfterARotationCarryTheNewFingerprintAndStillChain
   EXPECT_EQ(listed->size(), 2u);
 }
 
+// CloudTrail writes one digest per window (hourly); the AWS CLI lists only digests whose end lies
+// in [start, end + 1 h]. So after the server was down, each missed window gets its own digest —
+// the files delivered before the pause in theirs, the others empty — never one digest for all.
+TEST_F(DigestChainTest, AfterDowntimeEveryMissedWindowGetsItsOwnDigest) {
+  using std::chrono::seconds;
+  CreateTrail();
+  StartLogging(1);
+  Pass();  // delivers; the chain starts at t0
+  const SysMillis t0 = clock_.Now();
+  Append({Event(2, "us-east-1")});
+  Pass(seconds(3));  // delivered in the first window
+  Close();           // down from t0 + 3 s to t0 + 55 s
+  clock_.Advance(seconds(52));
+  Open();
+  Append({Event(3, "us-east-1")});
+  Pass();  // delivers at t0 + 55 s, then writes the five windows missed
+
+  std::vector<Digest> d = Digests();
+
+  ASSERT_EQ(d.size(), 5u);
+  ExpectChained(d);
+  for (size_t i = 0; i < d.size(); ++i) {
+    EXPECT_EQ(d[i].start, FormatIso8601(t0 + seconds(10 * i)));
+    EXPECT_EQ(d[i].end, FormatIso8601(t0 + seconds(10 * (i + 1))));
+    EXPECT_EQ(d[i].files.size(), i == 0 ? 2u : 0u) << i;
+  }
+  Pass(seconds(5));  // the window of the file delivered after the pause
+  d = Digests();
+  ASSERT_EQ(d.size(), 6u);
+  EXPECT_EQ(d[5].files.size(), 1u);
+  ExpectChained(d);
+  ExpectEachFileDigestedOnce(d);
+}
+
+TEST_F(DigestChainTest, ALongDowntimeIsCaughtUpOverSeveralPasses) {
+  CreateTrail();
+  StartLogging(1);
+  Pass();
+  Close();
+  clock_.Advance(std::chrono::seconds(2505));  // 250 windows
+  Open();
+
+  Pass();
+  const size_t first_pass = Digests().size();
+  Pass();
+  Pass();
+  Pass();
+  std::vector<Digest> d = Digests();
+
+  EXPECT_EQ(first_pass, 100u) << "a pass writes at most 100 windows";
+  ASSERT_EQ(d.size(), 250u);
+  ExpectChained(d);
+  ExpectEachFileDigestedOnce(d);
+}
+
 TEST_F(DigestChainTest, DeleteTrailWritesAFinalDigest) {
   CreateTrail();
   StartLogging(1);
