@@ -11,9 +11,11 @@ namespace ot::cli {
 
 // Options every client command takes, as the AWS CLI spells them.
 struct ClientOptions {
-  std::string endpoint_url;  // --endpoint-url
-  std::string region;        // --region
-  std::string profile;       // --profile
+  std::string endpoint_url;    // --endpoint-url
+  std::string region;          // --region
+  std::string profile;         // --profile
+  std::string ca_bundle;       // --ca-bundle: CAs for an https endpoint (else $AWS_CA_BUNDLE)
+  bool no_verify_ssl = false;  // --no-verify-ssl
 };
 
 struct Credentials {

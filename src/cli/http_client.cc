@@ -1,12 +1,17 @@
 #include "cli/http_client.h"
 
+#include <openssl/ssl.h>
 #include <strings.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <mutex>
 
 #include "api/protocol/json_value.h"
 #include "auth/sigv4.h"
@@ -15,23 +20,28 @@ namespace ot::cli {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr size_t kMaxWholeBody = size_t{256} << 20;  // an answer read whole (not streamed)
 
 Result<Endpoint> ParseEndpoint(std::string_view url) {
   constexpr std::string_view kHttp = "http://";
-  if (url.substr(0, 8) == "https://") {
-    return Status(Error::kValidation, "https endpoints are not supported yet: " + std::string(url));
-  }
-  if (url.substr(0, kHttp.size()) != kHttp) {
+  constexpr std::string_view kHttps = "https://";
+  Endpoint e;
+  std::string_view rest;
+  if (url.substr(0, kHttps.size()) == kHttps) {
+    e.tls = true;
+    rest = url.substr(kHttps.size());
+  } else if (url.substr(0, kHttp.size()) == kHttp) {
+    rest = url.substr(kHttp.size());
+  } else {
     return Status(Error::kValidation,
-                  "--endpoint-url must start with http://, got " + std::string(url));
+                  "--endpoint-url must start with http:// or https://, got " + std::string(url));
   }
-  std::string_view rest = url.substr(kHttp.size());
   rest = rest.substr(0, rest.find('/'));
   if (rest.empty()) return Status(Error::kValidation, "--endpoint-url has no host");
-  Endpoint e;
   e.host_header = std::string(rest);
   // The port follows the first ':' after the host; an IPv6 literal is bracketed: [::1]:8080.
   size_t bracket = rest.front() == '[' ? rest.find(']') : 0;
@@ -40,13 +50,14 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
   }
   size_t colon = rest.find(':', bracket);
   e.host = std::string(rest.substr(0, colon));
-  e.port = colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1));
+  e.port = colon == std::string_view::npos ? (e.tls ? "443" : "80")
+                                           : std::string(rest.substr(colon + 1));
   if (e.host.size() > 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
   bool digits = !e.port.empty() && e.port.size() <= 5 &&
                 e.port.find_first_not_of("0123456789") == std::string::npos;
   if (e.host.empty() || !digits || std::stoul(e.port) == 0 || std::stoul(e.port) > 65535) {
     return Status(Error::kValidation,
-                  "--endpoint-url must be http://HOST[:PORT], got " + std::string(url));
+                  "--endpoint-url must be http[s]://HOST[:PORT], got " + std::string(url));
   }
   return e;
 }
@@ -58,28 +69,105 @@ std::string_view HttpResponse::Header(std::string_view name) const {
   return {};
 }
 
+namespace {
+
+std::mutex tls_mu;
+ClientTls& TlsDefaults() {
+  static ClientTls tls;
+  return tls;
+}
+
+// A client context for this process's settings; kValidation when the CA bundle does not load.
+Result<std::shared_ptr<ssl::context>> MakeClientContext() {
+  ClientTls tls;
+  {
+    std::lock_guard lock(tls_mu);
+    tls = TlsDefaults();
+  }
+  if (tls.ca_bundle.empty()) {
+    if (const char* env = std::getenv("AWS_CA_BUNDLE"); env != nullptr) tls.ca_bundle = env;
+  }
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  if (!tls.ca_bundle.empty()) {
+    ctx->load_verify_file(tls.ca_bundle, ec);
+  } else {
+    ctx->set_default_verify_paths(ec);
+  }
+  if (ec) {
+    return Status(Error::kValidation,
+                  "cannot load the CA bundle '" + tls.ca_bundle + "': " + ec.message());
+  }
+  ctx->set_verify_mode(tls.verify ? ssl::verify_peer : ssl::verify_none);
+  return ctx;
+}
+
+}  // namespace
+
+void SetClientTls(ClientTls tls) {
+  std::lock_guard lock(tls_mu);
+  TlsDefaults() = std::move(tls);
+}
+
 struct HttpClient::Impl {
   Endpoint endpoint;
   net::io_context ioc;
-  std::optional<beast::tcp_stream> stream;
+  std::optional<beast::tcp_stream> stream;    // plain connection
+  std::shared_ptr<ssl::context> tls_context;  // https: made on first connect
+  std::optional<TlsStream> tls_stream;        // https connection
   beast::flat_buffer buffer;
   std::string chunk;  // body bytes of the answer being read
 
+  bool connected() const { return stream.has_value() || tls_stream.has_value(); }
+  void Drop() {
+    stream.reset();
+    tls_stream.reset();
+  }
+
   Status Connect() {
-    stream.emplace(ioc);
     tcp::resolver resolver(ioc);
     beast::error_code ec;
     auto results = resolver.resolve(endpoint.host, endpoint.port, ec);
-    if (!ec) stream->connect(results, ec);
+    beast::tcp_stream tcp_stream(ioc);
+    if (!ec) tcp_stream.connect(results, ec);
     if (ec) {
-      stream.reset();
       return Status(Error::kUnavailable,
                     "cannot connect to " + endpoint.host_header + ": " + ec.message());
     }
-    stream->socket().set_option(tcp::no_delay(true), ec);
+    tcp_stream.socket().set_option(tcp::no_delay(true), ec);
     buffer.clear();
+    if (!endpoint.tls) {
+      stream.emplace(std::move(tcp_stream));
+      return Status::Ok();
+    }
+    if (!tls_context) {
+      OT_ASSIGN_OR_RETURN(tls_context, MakeClientContext());
+    }
+    tls_stream.emplace(std::move(tcp_stream), *tls_context);
+    SSL* ssl = tls_stream->native_handle();
+    // SNI for names (not IP literals); the certificate must name the host either way.
+    beast::error_code ip_ec;
+    net::ip::make_address(endpoint.host, ip_ec);
+    if (ip_ec) {
+      SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(endpoint.host.c_str()));
+    }
+    tls_stream->set_verify_callback(ssl::host_name_verification(endpoint.host));
+    beast::get_lowest_layer(*tls_stream).expires_after(std::chrono::seconds(30));
+    tls_stream->handshake(ssl::stream_base::client, ec);
+    if (ec) {
+      tls_stream.reset();
+      return Status(Error::kUnavailable,
+                    "TLS handshake with " + endpoint.host_header + " failed: " + ec.message());
+    }
     return Status::Ok();
   }
+
+  // One request and its answer on the open connection (`Exchange` below, per stream type).
+  template <class Stream>
+  Result<HttpResponse> Exchange(Stream& s, http::request<http::string_body>& req,
+                                const BodySink& sink, bool* retry);
 };
 
 HttpClient::HttpClient(Endpoint endpoint) : impl_(std::make_unique<Impl>()) {
@@ -113,53 +201,63 @@ Result<HttpResponse> HttpClient::SendStreaming(
   req.prepare_payload();
   // A kept-alive connection may have been closed by the server meanwhile: retry once, fresh.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    bool reused = impl_->stream.has_value();
+    bool reused = impl_->connected();
     if (!reused) OT_RETURN_IF_ERROR(impl_->Connect());
-    beast::error_code ec;
-    impl_->stream->expires_after(std::chrono::seconds(300));
-    http::write(*impl_->stream, req, ec);
-    http::response_parser<http::buffer_body> parser;
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    if (!ec) http::read_header(*impl_->stream, impl_->buffer, parser, ec);
-    if (ec) {
-      impl_->stream.reset();
-      if (reused) continue;
-      return Status(Error::kUnavailable,
-                    "request to " + impl_->endpoint.host_header + " failed: " + ec.message());
-    }
-    HttpResponse out;
-    const auto& head = parser.get();
-    out.status = static_cast<int>(head.result_int());
-    for (const auto& f : head) out.headers.emplace_back(f.name_string(), f.value());
-    const bool stream_body = sink && out.status / 100 == 2;
-    if (impl_->chunk.empty()) impl_->chunk.resize(64 << 10);
-    while (!parser.is_done()) {
-      parser.get().body().data = impl_->chunk.data();
-      parser.get().body().size = impl_->chunk.size();
-      http::read(*impl_->stream, impl_->buffer, parser, ec);
-      if (ec == http::error::need_buffer) ec = {};
-      std::string_view piece(impl_->chunk.data(), impl_->chunk.size() - parser.get().body().size);
-      if (ec) {
-        if (stream_body && !piece.empty()) sink(piece);
-        impl_->stream.reset();
-        return Status(Error::kUnavailable, "reading the answer of " + impl_->endpoint.host_header +
-                                               " failed: " + ec.message());
-      }
-      if (piece.empty()) continue;
-      if (stream_body) {
-        sink(piece);
-      } else if (out.body.size() + piece.size() > kMaxWholeBody) {
-        impl_->stream.reset();
-        return Status(Error::kUnavailable,
-                      "the answer of " + impl_->endpoint.host_header + " is larger than 256 MiB");
-      } else {
-        out.body.append(piece);
-      }
-    }
-    if (!parser.get().keep_alive()) impl_->stream.reset();
+    bool retry = false;
+    auto out = impl_->stream ? impl_->Exchange(*impl_->stream, req, sink, &retry)
+                             : impl_->Exchange(*impl_->tls_stream, req, sink, &retry);
+    if (retry && reused) continue;
     return out;
   }
   return Status(Error::kUnavailable, "request to " + impl_->endpoint.host_header + " failed");
+}
+
+template <class Stream>
+Result<HttpResponse> HttpClient::Impl::Exchange(Stream& s, http::request<http::string_body>& req,
+                                                const BodySink& sink, bool* retry) {
+  beast::error_code ec;
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(300));
+  http::write(s, req, ec);
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  if (!ec) http::read_header(s, buffer, parser, ec);
+  if (ec) {
+    Drop();
+    *retry = true;
+    return Status(Error::kUnavailable,
+                  "request to " + endpoint.host_header + " failed: " + ec.message());
+  }
+  HttpResponse out;
+  const auto& head = parser.get();
+  out.status = static_cast<int>(head.result_int());
+  for (const auto& f : head) out.headers.emplace_back(f.name_string(), f.value());
+  const bool stream_body = sink && out.status / 100 == 2;
+  if (chunk.empty()) chunk.resize(64 << 10);
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    http::read(s, buffer, parser, ec);
+    if (ec == http::error::need_buffer) ec = {};
+    std::string_view piece(chunk.data(), chunk.size() - parser.get().body().size);
+    if (ec) {
+      if (stream_body && !piece.empty()) sink(piece);
+      Drop();
+      return Status(Error::kUnavailable,
+                    "reading the answer of " + endpoint.host_header + " failed: " + ec.message());
+    }
+    if (piece.empty()) continue;
+    if (stream_body) {
+      sink(piece);
+    } else if (out.body.size() + piece.size() > kMaxWholeBody) {
+      Drop();
+      return Status(Error::kUnavailable,
+                    "the answer of " + endpoint.host_header + " is larger than 256 MiB");
+    } else {
+      out.body.append(piece);
+    }
+  }
+  if (!parser.get().keep_alive()) Drop();
+  return out;
 }
 
 Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,

@@ -17,10 +17,20 @@ struct Endpoint {
   std::string host;
   std::string port;
   std::string host_header;  // host[:port] as clients send it
+  bool tls = false;         // https://
 };
 
-// Parses http://host[:port][/]. https is not supported yet (kValidation).
+// Parses http://host[:port][/] and https://host[:port][/] (ports 80 and 443 by default).
 Result<Endpoint> ParseEndpoint(std::string_view url);
+
+// How the command line's https connections check the server, as the AWS CLI does: the CAs of
+// `ca_bundle` (--ca-bundle, else $AWS_CA_BUNDLE) or the system's; `verify = false`
+// (--no-verify-ssl) accepts any certificate. Set once by main before any client connects.
+struct ClientTls {
+  std::string ca_bundle;
+  bool verify = true;
+};
+void SetClientTls(ClientTls tls);
 
 struct HttpResponse {
   int status = 0;

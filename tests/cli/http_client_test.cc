@@ -24,6 +24,7 @@ using ::ot::testing::IsOk;
 TEST(ParseEndpoint, ReadsHostAndPort) {
   struct Case {
     std::string_view url, host, port, host_header;
+    bool tls = false;
   };
   const Case cases[] = {
       {"http://127.0.0.1:8421", "127.0.0.1", "8421", "127.0.0.1:8421"},
@@ -34,6 +35,10 @@ TEST(ParseEndpoint, ReadsHostAndPort) {
        "opentrail.internal:65535"},
       {"http://[::1]:8080", "::1", "8080", "[::1]:8080"},
       {"http://[::1]", "::1", "80", "[::1]"},
+      {"https://127.0.0.1:8421", "127.0.0.1", "8421", "127.0.0.1:8421", true},
+      {"https://trail.example.internal/", "trail.example.internal", "443", "trail.example.internal",
+       true},
+      {"https://[::1]", "::1", "443", "[::1]", true},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.url);
@@ -44,18 +49,15 @@ TEST(ParseEndpoint, ReadsHostAndPort) {
     EXPECT_EQ(e->host, c.host);
     EXPECT_EQ(e->port, c.port);
     EXPECT_EQ(e->host_header, c.host_header);
+    EXPECT_EQ(e->tls, c.tls);
   }
-}
-
-TEST(ParseEndpoint, RejectsHttps) {
-  EXPECT_THAT(ParseEndpoint("https://127.0.0.1:8421"), HasError(Error::kValidation));
 }
 
 TEST(ParseEndpoint, RejectsGarbage) {
   for (std::string_view url :
        {"", "127.0.0.1:8421", "ftp://host", "http://", "http:///path", "http//host:1",
         "http://host:", "http://host:abc", "http://host:99999", "http://host:-1", "http://host:0",
-        "http://:8080", "http://[::1"}) {
+        "http://:8080", "http://[::1", "https://", "https://host:0", "httpss://host"}) {
     SCOPED_TRACE(url);
     EXPECT_THAT(ParseEndpoint(url), HasError(Error::kValidation));
   }

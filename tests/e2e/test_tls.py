@@ -307,3 +307,24 @@ def test_remote_bucket_over_https_is_verified(fresh_server, tmp_path):
         assert "NOT verified" in (fresh_server.data_dir / "server.log").read_text()
     finally:
         remote.stop()
+
+
+def test_opentrail_cli_over_https(tls, tmp_path):
+    """`opentrail import` talks to an https endpoint, checking its certificate like the AWS CLI:
+    --ca-bundle, else $AWS_CA_BUNDLE, else the system store."""
+    marker = f"CliTls{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "in.json"
+    log.write_text(json.dumps({"Records": [record(now(), name=marker)]}))
+    env = {k: v for k, v in tls.env().items() if k != "AWS_CA_BUNDLE"}
+    base = [str(BINARY), "import", str(log), "--no-progress", "--endpoint-url", tls.endpoint]
+    p = subprocess.run(base, env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and "certificate verify failed" in p.stderr, p.stderr
+    p = subprocess.run(base + ["--ca-bundle", str(tls.tls_ca)], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    p = subprocess.run(base + ["--ca-bundle", str(tmp_path / "missing.pem")], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and "cannot load the CA bundle" in p.stderr, p.stderr
+    found = tls.client().lookup_events(LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": marker}])["Events"]
+    assert len(found) == 1

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/http_client.h"
 #include "cli/import.h"
 #include "cli/validate_logs.h"
 #include "common/env.h"
@@ -18,6 +19,14 @@ void AddClientOptions(CLI::App* cmd, ot::cli::ClientOptions* o) {
                   "Server URL (default: $AWS_ENDPOINT_URL or http://127.0.0.1:8421)");
   cmd->add_option("--region", o->region, "Region (default: as the AWS CLI finds it)");
   cmd->add_option("--profile", o->profile, "Profile of the shared credentials/config files");
+  cmd->add_option("--ca-bundle", o->ca_bundle,
+                  "CA certificates (PEM) for an https endpoint (default: $AWS_CA_BUNDLE, system)");
+  cmd->add_flag("--no-verify-ssl", o->no_verify_ssl,
+                "Do not verify the https endpoint's certificate");
+}
+
+void ApplyClientTls(const ot::cli::ClientOptions& o) {
+  ot::cli::SetClientTls({o.ca_bundle, !o.no_verify_ssl});
 }
 
 int Serve(const ot::server::ServerConfig& config) {
@@ -184,7 +193,11 @@ int main(int argc, char** argv) {
     return Serve(serve);
   }
   if (*keys_cmd) return RotateKeys(rotate, rotation);
-  if (*validate_cmd) return ot::cli::RunValidateLogs(validate, ot::RealEnv(), stdout, stderr);
+  if (*validate_cmd) {
+    ApplyClientTls(validate.client);
+    return ot::cli::RunValidateLogs(validate, ot::RealEnv(), stdout, stderr);
+  }
+  ApplyClientTls(import.client);
   import.progress = !no_progress;
   return Import(import);
 }
