@@ -8,7 +8,12 @@ class AccountAdminAuthorizer final : public Authorizer {
   explicit AccountAdminAuthorizer(std::string account_id) : account_id_(std::move(account_id)) {}
 
   Status Authorize(const AuthzRequest& request) const override {
-    if (!account_id_.empty() && request.principal.account_id == account_id_) return Status::Ok();
+    const bool admin = !account_id_.empty() && request.principal.account_id == account_id_;
+    if (request.resource_policy != nullptr || request.resource_policy_must_allow) {
+      return DecideWithResourcePolicy(request, AuthzContext(request),
+                                      admin ? Decision::kAllowed : Decision::kImplicitDeny);
+    }
+    if (admin) return Status::Ok();
     return AccessDenied(request, /*explicit_deny=*/false);
   }
 

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "auth/aws_chunked.h"
+#include "auth/policy.h"
 #include "auth/sigv4.h"
 #include "common/env.h"
 #include "common/status.h"
@@ -63,6 +65,11 @@ struct Caller {
   Principal principal;
   std::string region;   // from the credential scope
   std::string service;  // from the credential scope
+  // S3: the request's x-amz-content-sha256 as sent (a hex digest already checked against the
+  // body, UNSIGNED-PAYLOAD, or a STREAMING-* mode whose body the handler decodes), and for
+  // STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] what the chunk signatures chain from.
+  std::string content_sha256;
+  ChunkSigning chunk_signing;
 };
 
 struct VerifyOptions {
@@ -85,6 +92,12 @@ struct VerifyOptions {
 //                                missing, unsigned or different; token sent with a long-term key;
 //   kExpiredToken                session key past its expiration;
 //   kInvalidSignature            x-amz-content-sha256 mismatch/unsupported, signature mismatch.
+// With `s3` (S3's rules, protocols.md §5.4), before the signature is looked at:
+//   kS3NotImplemented            SigV4a (AWS4-ECDSA-P256-SHA256 or its STREAMING-… payload);
+//   kValidation                  no x-amz-content-sha256 header (S3's InvalidRequest);
+// and a hex x-amz-content-sha256 that is not the body's hash is kXAmzContentSha256Mismatch.
+// STREAMING-* payloads are accepted as signed literals; the body is then aws-chunked and the
+// caller decodes it with DecodeAwsChunked, using Caller::chunk_signing for signed chunks.
 // Thread-safe. Derived signing keys are cached process-wide per (key, date, region, service).
 Result<Caller> VerifyRequest(const HttpRequestView& request, const CredentialStore& credentials,
                              SysMillis now, const VerifyOptions& options = {});
@@ -103,7 +116,27 @@ struct AuthzRequest {
   std::string_view region;  // aws:RequestedRegion
   // Service-specific condition keys (e.g. s3:prefix), lower-case names; may be null.
   const std::vector<std::pair<std::string, std::string>>* keys = nullptr;
+  // The policy attached to the resource (an S3 bucket policy), evaluated together with the
+  // caller's identity policies as S3 does it: an explicit Deny in either denies; else an Allow in
+  // either allows a principal of `resource_account`; a principal of any other account needs the
+  // resource policy's Allow. Null: the identity policies alone decide.
+  const Policy* resource_policy = nullptr;
+  std::string_view resource_account;  // the resource owner's account id
+  // Only the resource policy can allow (identity Allows do not count; Denies still do): client
+  // PutObject into a log bucket, which the bucket owner must open explicitly.
+  bool resource_policy_must_allow = false;
 };
+
+// The condition context of `request`: action, resource, principal and the global keys
+// (SetGlobalKeys) from the principal and the request's facts, plus `request.keys`.
+RequestContext AuthzContext(const AuthzRequest& request);
+
+// The final decision of a request that names a resource policy, given the decision of the
+// caller's identity policies (kImplicitDeny for principals outside `resource_account`). The
+// owner account's root is never denied the bucket-policy actions themselves by a bucket policy,
+// so the owner cannot be locked out of its bucket (as in S3). OK or kAccessDenied.
+Status DecideWithResourcePolicy(const AuthzRequest& request, const RequestContext& context,
+                                Decision identity);
 
 // "User: <arn> is not authorized to perform: <action> on resource: <resource>" (kAccessDenied),
 // with " with an explicit deny" when a Deny statement decided.

@@ -103,13 +103,17 @@ Result<std::string> PayloadHash(const HttpRequestView& request, bool s3) {
     std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                    [](char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c + 32) : c; });
     if (lowered != crypto::Sha256Hex(request.body)) {
-      return Status(Error::kInvalidSignature,
+      return Status(s3 ? Error::kXAmzContentSha256Mismatch : Error::kInvalidSignature,
                     "The provided 'x-amz-content-sha256' header does not match what was "
                     "computed.");
     }
     return std::string(value);
   }
-  if (s3 && value == kUnsignedPayload) return std::string(value);
+  if (s3 && (value == kUnsignedPayload || value == "STREAMING-UNSIGNED-PAYLOAD-TRAILER" ||
+             value == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" ||
+             value == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")) {
+    return std::string(value);
+  }
   return Status(Error::kInvalidSignature, "The provided 'x-amz-content-sha256' header value '" +
                                               internal::Quote(value, 64) + "' is not supported" +
                                               (s3 ? "."

@@ -159,6 +159,20 @@ Result<Caller> VerifyRequest(const HttpRequestView& request, const CredentialSto
   if (!authorization) {
     return Status(Error::kMissingAuthenticationToken, "Missing Authentication Token");
   }
+  if (options.s3) {
+    // S3 (protocols.md §5.4): SigV4a is not served, and the payload hash header is mandatory.
+    auto declared = FirstHeader(request, "x-amz-content-sha256");
+    if (internal::TrimSpaces(*authorization).starts_with("AWS4-ECDSA-P256-SHA256") ||
+        (declared && internal::TrimSpaces(*declared).starts_with("STREAMING-AWS4-ECDSA-"))) {
+      return Status(Error::kS3NotImplemented,
+                    "SigV4a (AWS4-ECDSA-P256-SHA256) signing is not implemented; sign with "
+                    "AWS4-HMAC-SHA256.");
+    }
+    if (!declared) {
+      return Status(Error::kValidation,
+                    "Missing required header for this request: x-amz-content-sha256");
+    }
+  }
   OT_ASSIGN_OR_RETURN(SigV4Authorization auth, ParseAuthorization(*authorization));
   OT_ASSIGN_OR_RETURN(std::string amz_date, RequestDate(request, auth, *authorization));
   if (!options.expected_service.empty() && auth.service != options.expected_service) {
@@ -190,6 +204,15 @@ Result<Caller> VerifyRequest(const HttpRequestView& request, const CredentialSto
   }
 
   Caller caller;
+  if (options.s3) {
+    caller.content_sha256 = internal::TrimSpaces(*FirstHeader(request, "x-amz-content-sha256"));
+    if (caller.content_sha256.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+      caller.chunk_signing.signing_key = signing_key;
+      caller.chunk_signing.amz_date = amz_date;
+      caller.chunk_signing.scope = scope;
+      caller.chunk_signing.seed_signature = auth.signature;
+    }
+  }
   caller.principal = std::move(key->principal);
   caller.principal.access_key_id = auth.access_key_id;
   caller.region = std::move(auth.region);

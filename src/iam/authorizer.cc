@@ -36,54 +36,43 @@ class PolicyAuthorizer final : public auth::Authorizer {
 
   Status Authorize(const auth::AuthzRequest& request) const override {
     const auth::Principal& p = request.principal;
-    if (p.account_id != registry_.AccountId()) return auth::AccessDenied(request, false);
-    if (p.type == auth::PrincipalType::kRoot) return Status::Ok();  // the account owner
+    const bool resource_policy =
+        request.resource_policy != nullptr || request.resource_policy_must_allow;
+    if (p.account_id != registry_.AccountId()) {
+      // Another account's identity: only a resource policy can let it in.
+      if (!resource_policy) return auth::AccessDenied(request, false);
+      return auth::DecideWithResourcePolicy(request, auth::AuthzContext(request),
+                                            auth::Decision::kImplicitDeny);
+    }
+    if (p.type == auth::PrincipalType::kRoot && !resource_policy) {
+      return Status::Ok();  // the account owner
+    }
     // AWS: GetSessionToken sessions without MFA may not call IAM, and of STS only what needs no
     // permission (protocols.md §4).
     if (p.temporary && !p.mfa_authenticated && IsIamOrSts(request.action)) {
       return auth::AccessDenied(request, false);
     }
-    std::shared_ptr<const PolicySet> set = SetFor(p);
-    if (!set->known) return auth::AccessDenied(request, false);
-
-    auth::RequestContext ctx;
-    ctx.action = request.action;
-    ctx.resource = request.resource;
-    auth::RequestFacts facts;
-    facts.principal_arn = p.arn;
-    facts.principal_account = p.account_id;
-    facts.user_id = p.principal_id;
-    facts.user_name = p.user_name;
-    facts.temporary_credentials = p.temporary;
-    facts.mfa_authenticated = p.mfa_authenticated;
-    if (p.mfa_authenticated && p.mfa_auth_time) {
-      facts.mfa_age = std::max(
-          std::chrono::seconds(0),
-          std::chrono::duration_cast<std::chrono::seconds>(request.now - *p.mfa_auth_time));
-    }
-    facts.source_ip = request.source_ip;
-    facts.secure_transport = request.secure_transport;
-    facts.now = request.now;
-    facts.requested_region = request.region;
-    auth::SetGlobalKeys(facts, ctx);
-    if (request.keys != nullptr) {
-      for (const auto& [key, value] : *request.keys) ctx.keys[key].push_back(value);
-    }
-
-    const auth::Decision d = auth::Decide(set->policies, ctx);
+    const auth::RequestContext ctx = auth::AuthzContext(request);
+    const auth::Decision d = IdentityDecision(p, ctx);
+    if (resource_policy) return auth::DecideWithResourcePolicy(request, ctx, d);
     if (d != auth::Decision::kAllowed) {
       return auth::AccessDenied(request, d == auth::Decision::kExplicitDeny);
-    }
-    if (set->boundary) {
-      const auth::Decision b = auth::Decide(std::span(&*set->boundary, 1), ctx);
-      if (b != auth::Decision::kAllowed) {
-        return auth::AccessDenied(request, b == auth::Decision::kExplicitDeny);
-      }
     }
     return Status::Ok();
   }
 
  private:
+  // The caller's identity policies (and permissions boundary) on their own.
+  auth::Decision IdentityDecision(const auth::Principal& p, const auth::RequestContext& ctx) const {
+    if (p.type == auth::PrincipalType::kRoot) return auth::Decision::kAllowed;
+    std::shared_ptr<const PolicySet> set = SetFor(p);
+    if (!set->known) return auth::Decision::kImplicitDeny;
+    const auth::Decision d = auth::Decide(set->policies, ctx);
+    if (d != auth::Decision::kAllowed || !set->boundary) return d;
+    const auth::Decision b = auth::Decide(std::span(&*set->boundary, 1), ctx);
+    return b == auth::Decision::kAllowed ? d : b;
+  }
+
   std::shared_ptr<const PolicySet> SetFor(const auth::Principal& p) const {
     const uint64_t generation = registry_.Generation();
     std::string key = p.arn;

@@ -141,10 +141,32 @@ TEST(CanonicalRequest, AcceptsUnsignedPayloadOnlyForS3) {
   EXPECT_EQ(CanonicalLine(r, 6, /*s3=*/true), "UNSIGNED-PAYLOAD");
 }
 
-TEST(CanonicalRequest, RejectsStreamingPayloads) {
-  TestRequest r = WithHost().Header("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+TEST(CanonicalRequest, StreamingPayloadsAreSignedLiteralsOnlyForS3) {
+  for (std::string mode : {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                           "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+                           "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}) {
+    SCOPED_TRACE(mode);
+    TestRequest r = WithHost().Header("x-amz-content-sha256", mode);
+
+    auto s3 = CanonicalRequest(r.View(), AuthSigning("host"), true);
+
+    ASSERT_THAT(s3, IsOk());
+    EXPECT_TRUE(s3->ends_with("\n" + mode));
+    EXPECT_THAT(CanonicalRequest(r.View(), AuthSigning("host"), false),
+                HasError(Error::kInvalidSignature));
+  }
+  TestRequest sigv4a =
+      WithHost().Header("x-amz-content-sha256", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD");
+  EXPECT_THAT(CanonicalRequest(sigv4a.View(), AuthSigning("host"), true),
+              HasError(Error::kInvalidSignature));
+}
+
+TEST(CanonicalRequest, S3HexPayloadMismatchIsXAmzContentSha256Mismatch) {
+  TestRequest r = WithHost().Body("abc").Header("x-amz-content-sha256", std::string(64, '0'));
 
   EXPECT_THAT(CanonicalRequest(r.View(), AuthSigning("host"), true),
+              HasError(Error::kXAmzContentSha256Mismatch));
+  EXPECT_THAT(CanonicalRequest(r.View(), AuthSigning("host"), false),
               HasError(Error::kInvalidSignature));
 }
 
