@@ -37,10 +37,13 @@ struct SigV4Authorization {
 Result<SigV4Authorization> ParseAuthorization(std::string_view header);
 
 // The canonical request (sigv4.md §2 step 5). `s3` selects S3's rules: the URI is used verbatim
-// and x-amz-content-sha256 may be UNSIGNED-PAYLOAD. Errors:
-//   kIncompleteSignature  a header named in SignedHeaders is absent from the request;
-//   kInvalidSignature     x-amz-content-sha256 is a digest that does not match the body, or a
-//                         value we do not accept (UNSIGNED-PAYLOAD outside S3, STREAMING-*).
+// and x-amz-content-sha256 may be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER or
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] (signed as literals; the aws-chunked body is
+// checked by DecodeAwsChunked). Errors:
+//   kIncompleteSignature        a header named in SignedHeaders is absent from the request;
+//   kXAmzContentSha256Mismatch  (S3) x-amz-content-sha256 is a digest that does not match the body;
+//   kInvalidSignature           such a mismatch outside S3, or a value we do not accept
+//                               (UNSIGNED-PAYLOAD or STREAMING-* outside S3, SigV4a's).
 Result<std::string> CanonicalRequest(const HttpRequestView& request, const SigV4Authorization& auth,
                                      bool s3);
 

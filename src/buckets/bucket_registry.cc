@@ -16,6 +16,9 @@ namespace {
 
 // Temporary files of atomic writes; no key segment may start with it.
 constexpr std::string_view kTempPrefix = ".ot-tmp-";
+// Bucket policies live in <meta_dir>/_policies/: '_' cannot begin a bucket name, so this
+// directory never meets a bucket's own sidecar directory.
+constexpr std::string_view kPolicyDir = "_policies";
 
 bool IsLowerOrDigit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -63,6 +66,21 @@ Result<std::vector<std::string_view>> KeySegments(std::string_view key) {
 
 std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// Whether `path` names a directory (one the registry made for keys with '/').
+bool IsDir(FileSystem& fs, const std::string& path) { return fs.List(path).ok(); }
+
+// Client uploads may not write where delivery writes: any key with an "AWSLogs" segment
+// ("AWSLogs/…" or "<prefix>/AWSLogs/…") is reserved for log and digest files.
+Status CheckClientKey(std::string_view key) {
+  if (key == "AWSLogs" || key.starts_with("AWSLogs/") ||
+      key.find("/AWSLogs/") != std::string_view::npos || key.ends_with("/AWSLogs")) {
+    return Status(Error::kAccessDenied,
+                  "Keys with an AWSLogs/ segment are written by trail delivery only; a client "
+                  "may not put objects there.");
+  }
+  return Status::Ok();
+}
+
 // Writes `data` to a uniquely named temporary file next to `path`, syncs it, renames it over
 // `path` and syncs the directory: readers see the old or the new object, never a part, and
 // concurrent writers of one key do not share a temporary file.
@@ -89,34 +107,43 @@ Status WriteAtomic(Env& env, const std::string& path, std::string_view data) {
   return env.fs.SyncDir(Parent(path));
 }
 
-// The sidecar of an object: {"ContentType","LastModified","ETag","Metadata":{…}}.
-std::string SidecarJson(std::string_view content_type, std::string_view last_modified,
-                        std::string_view etag_hex,
-                        const std::map<std::string, std::string>& metadata) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("ContentType").String(content_type);
-  w.Key("LastModified").String(last_modified);
-  w.Key("ETag").String(etag_hex);
-  w.Key("Metadata").BeginObject();
-  for (const auto& [k, v] : metadata) {
-    std::string lower = k;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    w.Key(lower).String(v);
-  }
-  w.EndObject();
-  w.EndObject();
-  return w.Take();
-}
-
 // What a sidecar says; fields it lacks stay empty.
 struct Sidecar {
   std::string content_type;
   std::string last_modified;
   std::string etag_hex;
   std::map<std::string, std::string> metadata;
+  std::string content_encoding;
+  std::map<std::string, std::string> checksums;
+  std::string uploader;
 };
+
+// The sidecar of an object: {"ContentType","LastModified","ETag","Metadata":{…}} and, when set,
+// "ContentEncoding", "Checksums":{…} and "Uploader" (client uploads only).
+std::string SidecarJson(const Sidecar& s) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("ContentType").String(s.content_type);
+  w.Key("LastModified").String(s.last_modified);
+  w.Key("ETag").String(s.etag_hex);
+  w.Key("Metadata").BeginObject();
+  for (const auto& [k, v] : s.metadata) {
+    std::string lower = k;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    w.Key(lower).String(v);
+  }
+  w.EndObject();
+  if (!s.content_encoding.empty()) w.Key("ContentEncoding").String(s.content_encoding);
+  if (!s.checksums.empty()) {
+    w.Key("Checksums").BeginObject();
+    for (const auto& [k, v] : s.checksums) w.Key(k).String(v);
+    w.EndObject();
+  }
+  if (!s.uploader.empty()) w.Key("Uploader").String(s.uploader);
+  w.EndObject();
+  return w.Take();
+}
 
 Sidecar ParseSidecar(std::string_view text) {
   Sidecar out;
@@ -135,6 +162,13 @@ Sidecar ParseSidecar(std::string_view text) {
       if (v.is_string()) out.metadata.emplace(std::string(k), std::string(v.AsString()));
     }
   }
+  out.content_encoding = str("ContentEncoding");
+  if (auto c = root.Get("Checksums"); c && c->is_object()) {
+    for (const auto& [k, v] : c->Members()) {
+      if (v.is_string()) out.checksums.emplace(std::string(k), std::string(v.AsString()));
+    }
+  }
+  out.uploader = str("Uploader");
   return out;
 }
 
@@ -196,6 +230,21 @@ Result<std::unique_ptr<BucketRegistry>> BucketRegistry::Open(RegistryOptions opt
     OT_RETURN_IF_ERROR(env.fs.CreateDirs(registry->LocalPath(b.name)));
     std::string name = b.name;
     registry->buckets_.emplace(std::move(name), std::move(b));
+  }
+  OT_RETURN_IF_ERROR(
+      env.fs.CreateDirs(registry->options_.meta_dir + "/" + std::string(kPolicyDir)));
+  for (const auto& [name, info] : registry->buckets_) {
+    std::string path = registry->PolicyPath(name);
+    if (!env.fs.Exists(path)) continue;
+    OT_ASSIGN_OR_RETURN(std::string text, env.fs.ReadFile(path));
+    // A stored policy that no longer parses must not silently vanish: its Deny statements
+    // protect the bucket. Refuse to start instead.
+    auto policy = ParseBucketPolicy(name, text);
+    if (!policy.ok()) {
+      return Status(Error::kCorruption,
+                    "bucket policy " + path + " is not valid: " + policy.status().message());
+    }
+    registry->policies_.emplace(name, std::make_pair(std::move(text), std::move(*policy)));
   }
   return registry;
 }
@@ -325,6 +374,13 @@ Status BucketRegistry::Delete(std::string_view name) {
   if (!keys.empty()) {
     return Status(Error::kBucketNotEmpty, "The bucket you tried to delete is not empty");
   }
+  // The policy goes first: a crash in between leaves a bucket without its policy, never a
+  // policy that a later bucket of the same name would inherit.
+  if (env_.fs.Exists(PolicyPath(name))) {
+    OT_RETURN_IF_ERROR(env_.fs.Remove(PolicyPath(name)));
+    OT_RETURN_IF_ERROR(env_.fs.SyncDir(options_.meta_dir + "/" + std::string(kPolicyDir)));
+  }
+  policies_.erase(std::string(name));
   OT_RETURN_IF_ERROR(store_.Delete(name));
   buckets_.erase(it);
   // Empty directories (and stray temp files) are removed best effort: the registry decides.
@@ -349,6 +405,8 @@ Status BucketRegistry::Delete(std::string_view name) {
 
 Status BucketRegistry::PutObject(const PutObjectRequest& request) {
   std::shared_ptr<Remote> remote;
+  std::optional<auth::Policy> policy;
+  std::string owner;
   {
     std::lock_guard lock(mu_);
     auto it = buckets_.find(request.bucket);
@@ -357,8 +415,24 @@ Status BucketRegistry::PutObject(const PutObjectRequest& request) {
                     "NoSuchBucket: bucket '" + std::string(request.bucket) + "' is not registered");
     }
     if (it->second.remote) remote = remotes_.at(it->second.name);
+    owner = it->second.owner_account;
+    if (auto p = policies_.find(request.bucket); p != policies_.end()) policy = p->second.second;
   }
   if (remote) return PutRemote(*remote, request);
+  if (request.client_upload) {
+    OT_RETURN_IF_ERROR(CheckClientKey(request.key));
+  } else if (policy) {
+    // Delivery honours the owner's explicit Deny of CloudTrail's write (a trail's Allow was
+    // checked when it was created or updated, with its ARN; here the trail is not known).
+    DeliveryFacts facts{owner, "", env_.clock.Now()};
+    if (DeliveryDecision(*policy, request.bucket, request.key, facts) ==
+        auth::Decision::kExplicitDeny) {
+      return Status(Error::kAccessDenied, "AccessDenied: the policy of bucket '" +
+                                              std::string(request.bucket) +
+                                              "' denies cloudtrail.amazonaws.com s3:PutObject on " +
+                                              std::string(request.key));
+    }
+  }
   return PutLocal(request);
 }
 
@@ -366,13 +440,38 @@ std::string BucketRegistry::MetaPath(std::string_view bucket, std::string_view k
   return options_.meta_dir + "/" + std::string(bucket) + "/" + std::string(key) + ".json";
 }
 
+std::string BucketRegistry::PolicyPath(std::string_view bucket) const {
+  return options_.meta_dir + "/" + std::string(kPolicyDir) + "/" + std::string(bucket) + ".json";
+}
+
 Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   OT_ASSIGN_OR_RETURN(auto segments, KeySegments(request.key));
-  std::string path = LocalPath(request.bucket) + "/" + std::string(request.key);
+  std::string root = LocalPath(request.bucket);
+  std::string path = root + "/" + std::string(request.key);
   std::string meta_path = MetaPath(request.bucket, request.key);
-  std::string sidecar = SidecarJson(request.content_type, FormatIso8601Millis(env_.clock.Now()),
-                                    crypto::Md5Hex(request.body), request.metadata);
+  Sidecar meta;
+  meta.content_type = std::string(request.content_type);
+  meta.last_modified = FormatIso8601Millis(env_.clock.Now());
+  meta.etag_hex = crypto::Md5Hex(request.body);
+  meta.metadata = request.metadata;
+  meta.content_encoding = std::string(request.content_encoding);
+  meta.checksums = request.checksums;
+  if (request.client_upload) meta.uploader = std::string(request.uploader);
+  std::string sidecar = SidecarJson(meta);
   std::shared_lock tree(tree_mu_);  // a delete must not prune the directories made here
+  // Files are the objects and directories the '/' levels: "a" and "a/b" cannot both exist here.
+  if (IsDir(env_.fs, path)) {
+    return Status(Error::kInvalidArgument,
+                  "Objects exist under '" + std::string(request.key) +
+                      "/'; a local bucket cannot also hold an object with that key.");
+  }
+  for (std::string dir = Parent(path); dir.size() > root.size(); dir = Parent(dir)) {
+    if (env_.fs.Exists(dir) && !IsDir(env_.fs, dir)) {
+      return Status(Error::kInvalidArgument,
+                    "The object '" + dir.substr(root.size() + 1) +
+                        "' exists; a local bucket cannot also hold keys under it.");
+    }
+  }
   if (segments.size() > 1) {
     OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(path)));
   }
@@ -435,9 +534,6 @@ namespace {
 
 Status NoSuchKey() { return Status(Error::kNoSuchKey, "The specified key does not exist."); }
 
-// Whether `path` names a directory (one the registry made for keys with '/').
-bool IsDir(FileSystem& fs, const std::string& path) { return fs.List(path).ok(); }
-
 }  // namespace
 
 Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_view key,
@@ -460,6 +556,9 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
   auto modified = ParseIso8601(sidecar.last_modified);
   info.last_modified = modified.ok() ? *modified : bucket.creation_date;
   if (metadata) info.metadata = std::move(sidecar.metadata);
+  info.content_encoding = std::move(sidecar.content_encoding);
+  info.checksums = std::move(sidecar.checksums);
+  info.uploader = std::move(sidecar.uploader);
   if (sidecar.etag_hex.empty()) {
     // Written before ETags were stored: compute once, remember it unless the object changed.
     OT_ASSIGN_OR_RETURN(sidecar.etag_hex, FileMd5Hex(env_.fs, path));
@@ -469,9 +568,8 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
       auto now_size = env_.fs.FileSize(path);
       if (now.ok() && *now == *text && now_size.ok() && *now_size == *size) {
         Sidecar old = ParseSidecar(*text);
-        (void)WriteAtomic(
-            env_, meta_path,
-            SidecarJson(old.content_type, old.last_modified, sidecar.etag_hex, old.metadata));
+        old.etag_hex = sidecar.etag_hex;
+        (void)WriteAtomic(env_, meta_path, SidecarJson(old));
       }
     }
   }
@@ -577,6 +675,47 @@ Status BucketRegistry::DeleteObject(std::string_view bucket, std::string_view ke
     }
   }
   return Status::Ok();
+}
+
+Status BucketRegistry::PutPolicy(std::string_view bucket, std::string_view json) {
+  OT_RETURN_IF_ERROR(LocalBucket(bucket).status());
+  OT_ASSIGN_OR_RETURN(auth::Policy policy, ParseBucketPolicy(bucket, json));
+  std::lock_guard lock(mu_);
+  if (!buckets_.contains(bucket)) {
+    return Status(Error::kNoSuchBucket, "The specified bucket does not exist");
+  }
+  OT_RETURN_IF_ERROR(WriteAtomic(env_, PolicyPath(bucket), json));
+  policies_.insert_or_assign(std::string(bucket),
+                             std::make_pair(std::string(json), std::move(policy)));
+  return Status::Ok();
+}
+
+Result<std::string> BucketRegistry::GetPolicy(std::string_view bucket) const {
+  OT_RETURN_IF_ERROR(LocalBucket(bucket).status());
+  std::lock_guard lock(mu_);
+  auto it = policies_.find(bucket);
+  if (it == policies_.end()) {
+    return Status(Error::kNoSuchBucketPolicy, "The bucket policy does not exist");
+  }
+  return it->second.first;
+}
+
+Status BucketRegistry::DeletePolicy(std::string_view bucket) {
+  OT_RETURN_IF_ERROR(LocalBucket(bucket).status());
+  std::lock_guard lock(mu_);
+  auto it = policies_.find(bucket);
+  if (it == policies_.end()) return Status::Ok();
+  OT_RETURN_IF_ERROR(env_.fs.Remove(PolicyPath(bucket)));
+  OT_RETURN_IF_ERROR(env_.fs.SyncDir(options_.meta_dir + "/" + std::string(kPolicyDir)));
+  policies_.erase(it);
+  return Status::Ok();
+}
+
+std::optional<auth::Policy> BucketRegistry::CompiledPolicy(std::string_view bucket) const {
+  std::lock_guard lock(mu_);
+  auto it = policies_.find(bucket);
+  if (it == policies_.end()) return std::nullopt;
+  return it->second.second;
 }
 
 void BucketRegistry::Shutdown() {

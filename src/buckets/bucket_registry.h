@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/policy.h"
+#include "buckets/bucket_policy.h"
 #include "common/env.h"
 #include "common/status.h"
 
@@ -78,6 +80,16 @@ struct PutObjectRequest {
   std::string_view content_type = "application/octet-stream";
   std::map<std::string, std::string> metadata;
   std::map<std::string, std::string> headers;  // extra, e.g. x-amz-acl (remote only)
+  // Local buckets. Delivery (the default) is refused with kAccessDenied when the bucket's policy
+  // explicitly denies cloudtrail.amazonaws.com this write. A client upload has been authorized by
+  // the caller already; its key must not be under an "AWSLogs/" segment, which delivery owns
+  // (kAccessDenied), and the sidecar records `uploader` so it is never taken for a log file.
+  bool client_upload = false;
+  std::string_view uploader;          // the uploading principal's ARN
+  std::string_view content_encoding;  // stored and returned as Content-Encoding; may be empty
+  // Verified whole-object checksums to keep and return: lowercase algorithm ("crc32", "sha256",
+  // …) → base64 value.
+  std::map<std::string, std::string> checksums;
 };
 
 // What S3 reports about one local object (ListObjects, GetObject, HeadObject).
@@ -87,7 +99,10 @@ struct ObjectInfo {
   SysMillis last_modified{};
   std::string etag;  // quoted lowercase hex MD5 of the stored bytes: "\"6f59…\""
   std::string content_type = "binary/octet-stream";
-  std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix, lowercase names
+  std::map<std::string, std::string> metadata;   // x-amz-meta-* without the prefix, lowercase names
+  std::string content_encoding;                  // empty when none was stored
+  std::map<std::string, std::string> checksums;  // "crc32" → base64, as uploaded
+  std::string uploader;  // a client upload's principal ARN; empty for delivered objects
 };
 
 // One page of a listing (S3 ListObjects / ListObjectsV2 semantics).
@@ -147,6 +162,17 @@ class BucketRegistry {
   // (transport, 5xx after all retries) or kAccessDenied/kNoSuchBucket/kValidation (4xx).
   Status PutObject(const PutObjectRequest& request);
 
+  // Bucket policies of local buckets, kept in <meta_dir>/_policies/<bucket>.json (written
+  // atomically and synced; removed with the bucket). PutPolicy validates with ParseBucketPolicy
+  // (kMalformedPolicy) and replaces any policy; GetPolicy returns the text as stored or
+  // kNoSuchBucketPolicy; DeletePolicy is OK without a policy. All: kNoSuchBucket, and
+  // kS3NotImplemented for a remote bucket.
+  Status PutPolicy(std::string_view bucket, std::string_view json);
+  Result<std::string> GetPolicy(std::string_view bucket) const;
+  Status DeletePolicy(std::string_view bucket);
+  // The compiled policy of a local bucket; nullopt without one (or for an unknown bucket).
+  std::optional<auth::Policy> CompiledPolicy(std::string_view bucket) const;
+
   // Whether a remote bucket exists on its service (HeadBucket): OK, kNoSuchBucket,
   // kAccessDenied, or kUnavailable when the service cannot be reached. OK for local buckets.
   Status CheckRemote(std::string_view bucket) const;
@@ -185,6 +211,7 @@ class BucketRegistry {
   // The info of a local bucket; kNoSuchBucket, or kS3NotImplemented for a remote one.
   Result<BucketInfo> LocalBucket(std::string_view bucket) const;
   std::string MetaPath(std::string_view bucket, std::string_view key) const;
+  std::string PolicyPath(std::string_view bucket) const;
   // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.
   Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata) const;
 
@@ -194,6 +221,8 @@ class BucketRegistry {
   mutable std::mutex mu_;
   std::map<std::string, BucketInfo, std::less<>> buckets_;
   std::map<std::string, std::shared_ptr<Remote>, std::less<>> remotes_;
+  // Bucket policies: the text as stored and its compiled form, by bucket name (under mu_).
+  std::map<std::string, std::pair<std::string, auth::Policy>, std::less<>> policies_;
   // Local objects: writers hold it shared; a delete pruning directories, and the write-back of a
   // lazily computed ETag, hold it exclusively.
   mutable std::shared_mutex tree_mu_;

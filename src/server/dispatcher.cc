@@ -89,6 +89,13 @@ struct Dispatcher::Call {
   std::vector<std::pair<std::string, std::string>> s3_headers;
   bool s3_raw = false;  // the body is object bytes of type s3_content_type, not XML
   std::string s3_content_type;
+  // S3 authorization: the bucket's policy and owner, the request's s3: condition keys, and
+  // whether only the bucket policy may allow the operation (client PutObject).
+  std::optional<auth::Policy> s3_policy;
+  std::string s3_owner;
+  std::vector<std::pair<std::string, std::string>> s3_keys;
+  bool s3_policy_required = false;
+  std::string s3_body;  // the decoded body of an aws-chunked upload
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
@@ -248,6 +255,12 @@ Status Dispatcher::Authorize(const Call& call, std::string_view action,
   request.secure_transport = call.http->tls;
   request.now = call.now;
   request.region = call.caller->region;
+  if (call.protocol == Protocol::kS3) {
+    request.keys = &call.s3_keys;
+    request.resource_policy = call.s3_policy ? &*call.s3_policy : nullptr;
+    request.resource_account = call.s3_owner;
+    request.resource_policy_must_allow = call.s3_policy_required;
+  }
   return authorizer_.Authorize(request);
 }
 
@@ -291,6 +304,22 @@ void Dispatcher::HandleS3(std::shared_ptr<Call> call) {
                          "A header you provided implies functionality that is not implemented"),
                   {});
   }
+  // The body is decoded and its checksums verified before anyone reads it (protocols.md §5.4);
+  // a bad chunk signature is an authentication failure, so this comes before authorization.
+  call->s3.source_ip = call->http->remote_ip;
+  call->s3.secure_transport = call->http->tls;
+  Status body = api::handlers::PrepareS3Body(*call->caller, &call->s3, &call->s3_body);
+  if (!body.ok()) return Finish(call, body, {});
+  // Bucket policies are evaluated with the caller's own policies (S3's rules); a missing bucket
+  // has neither, and its handler reports NoSuchBucket to whoever may ask.
+  if (services_.buckets != nullptr && !call->s3.bucket.empty()) {
+    if (auto info = services_.buckets->Get(call->s3.bucket); info.ok() && !info->remote) {
+      call->s3_owner = info->owner_account;
+      call->s3_policy = services_.buckets->CompiledPolicy(call->s3.bucket);
+      call->s3_policy_required = op.bucket_policy_required;
+    }
+  }
+  call->s3_keys = api::handlers::S3ConditionKeys(call->s3);
   // Object operations are authorized on the object's ARN (iam.md §4.2); an operation without an
   // action (DeleteObjects) authorizes each item through the request's callback.
   if (!op.action.empty()) {

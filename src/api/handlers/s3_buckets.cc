@@ -94,10 +94,14 @@ const S3Operation* Implemented(std::string_view name) {
       S3Operation{"GetBucketLocation", "s3:GetBucketLocation", true, GetBucketLocation},
       S3Operation{"GetObject", "s3:GetObject", true, GetObject},
       S3Operation{"HeadObject", "s3:GetObject", true, HeadObject},
-      S3Operation{"PutObject", "s3:PutObject", false, PutObject},
+      // Client uploads need the bucket policy's Allow: log buckets are written by delivery.
+      S3Operation{"PutObject", "s3:PutObject", false, PutObject, true},
       S3Operation{"DeleteObject", "s3:DeleteObject", false, DeleteObject},
       // s3:DeleteObject is checked per key by the handler (iam.md §4.2).
       S3Operation{"DeleteObjects", "", false, DeleteObjects},
+      S3Operation{"GetBucketPolicy", "s3:GetBucketPolicy", true, GetBucketPolicy},
+      S3Operation{"PutBucketPolicy", "s3:PutBucketPolicy", false, PutBucketPolicy},
+      S3Operation{"DeleteBucketPolicy", "s3:DeleteBucketPolicy", false, DeleteBucketPolicy},
   };
   for (const S3Operation& op : kOps) {
     if (op.name == name) return &op;
@@ -107,10 +111,7 @@ const S3Operation* Implemented(std::string_view name) {
 
 // The operation named `name`: ours, or one we recognise but do not implement (→ 501).
 const S3Operation& Named(std::string_view name) {
-  static const std::array kNames = {"GetBucketPolicy",
-                                    "PutBucketPolicy",
-                                    "DeleteBucketPolicy",
-                                    "GetBucketLifecycleConfiguration",
+  static const std::array kNames = {"GetBucketLifecycleConfiguration",
                                     "PutBucketLifecycleConfiguration",
                                     "DeleteBucketLifecycle",
                                     "GetBucketVersioning",

@@ -1,6 +1,6 @@
 // S3 object operations on local buckets (protocols.md §5.5): ListObjects (v1 and v2),
-// GetBucketLocation, GetObject, HeadObject, PutObject (refused: delivery writes log objects),
-// DeleteObject and DeleteObjects.
+// GetBucketLocation, GetObject, HeadObject, DeleteObject and DeleteObjects (PutObject:
+// s3_upload.cc).
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -191,11 +191,23 @@ Result<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t si
   return std::optional<ByteRange>(r);
 }
 
-void AddObjectHeaders(S3Outcome* out, const buckets::ObjectInfo& info) {
+// `whole`: the reply carries the whole object, so the stored checksum (sent only when the client
+// asked with x-amz-checksum-mode: ENABLED) describes it; never on a 206 (§5.5).
+void AddObjectHeaders(S3Outcome* out, const buckets::ObjectInfo& info, const S3Request& request,
+                      bool whole) {
   out->headers.emplace_back("ETag", info.etag);
   out->headers.emplace_back("Last-Modified", FormatHttpDate(info.last_modified));
   out->headers.emplace_back("Accept-Ranges", "bytes");
+  if (!info.content_encoding.empty()) {
+    out->headers.emplace_back("Content-Encoding", info.content_encoding);
+  }
   for (const auto& [k, v] : info.metadata) out->headers.emplace_back("x-amz-meta-" + k, v);
+  std::string_view mode = request.Header("x-amz-checksum-mode");
+  if (whole && mode.size() == 7 && (mode == "ENABLED" || mode == "enabled")) {
+    for (const auto& [alg, value] : info.checksums) {
+      out->headers.emplace_back("x-amz-checksum-" + alg, value);
+    }
+  }
 }
 
 // GetObject and HeadObject: the same headers and conditions; only GET reads the bytes.
@@ -219,7 +231,7 @@ Result<S3Outcome> ServeObject(const Services& services, const S3Request& request
   uint64_t first = range ? range->first : 0;
   uint64_t length = range ? range->last - range->first + 1 : info.size;
   out.content_type = info.content_type;
-  AddObjectHeaders(&out, info);
+  AddObjectHeaders(&out, info, request, !range);
   if (range) {
     out.status = 206;
     out.headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + "-" +
@@ -483,14 +495,6 @@ Result<S3Outcome> GetObject(const Services& services, const CallContext&,
 Result<S3Outcome> HeadObject(const Services& services, const CallContext&,
                              const S3Request& request) {
   return ServeObject(services, request, true);
-}
-
-Result<S3Outcome> PutObject(const Services& services, const CallContext&,
-                            const S3Request& request) {
-  OT_RETURN_IF_ERROR(services.buckets->Get(request.bucket).status());
-  return Status(Error::kAccessDenied,
-                "Objects in this bucket are written by trail delivery only; clients may not put "
-                "objects.");
 }
 
 Result<S3Outcome> DeleteObject(const Services& services, const CallContext&,

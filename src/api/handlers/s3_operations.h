@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,13 +17,21 @@ struct S3Request {
   std::string_view method;
   std::string_view raw_query;  // without '?'
   std::string_view host;       // the Host header, for the record's requestParameters
-  std::string_view body;
-  std::string bucket;  // empty for the service (GET / → ListBuckets)
-  std::string key;     // percent-decoded, empty for bucket operations
+  std::string_view body;       // decoded by PrepareS3Body: the object bytes, never aws-chunked
+  std::string bucket;          // empty for the service (GET / → ListBuckets)
+  std::string key;             // percent-decoded, empty for bucket operations
   std::vector<std::pair<std::string_view, std::string_view>> headers;  // as received
   // Authorizes the caller for `action` on `resource` (set by the dispatcher). Handlers that
   // authorize per item (DeleteObjects: s3:DeleteObject per key) call it; null denies.
   std::function<Status(std::string_view action, std::string_view resource)> authorize;
+  // Set by PrepareS3Body: the body's checksums that were sent (Content-MD5 as "md5", and
+  // x-amz-checksum-<alg> headers or trailers as "<alg>") and verified, base64 values; and the
+  // Content-Encoding without its aws-chunked token.
+  std::map<std::string, std::string> checksums;
+  std::string content_encoding;
+  // The transport facts, for handlers that evaluate policies themselves.
+  std::string_view source_ip;
+  bool secure_transport = false;
 
   // The first header named `name` (case-insensitive); empty when absent.
   std::string_view Header(std::string_view name) const;
@@ -52,6 +61,9 @@ struct S3Operation {
   bool read_only;
   // nullptr: recognised but not implemented → 501 NotImplemented.
   Result<S3Outcome> (*handle)(const Services&, const CallContext&, const S3Request&);
+  // Only the bucket policy can allow the operation (client PutObject into a log bucket: the
+  // owner opts in; identity policies do not suffice).
+  bool bucket_policy_required = false;
 };
 
 // The operation a request names (the dispatch table of protocols.md §5.1). Never null.
@@ -68,6 +80,24 @@ std::vector<events::Resource> S3Resources(const S3Request& request);
 std::string S3ResourceArn(const S3Request& request);
 // The canonical user id S3 reports as the owner of the account's buckets and objects.
 std::string S3CanonicalUserId(std::string_view account_id);
+// The S3 condition keys of the request (iam.md §4.2): s3:prefix, s3:delimiter, s3:max-keys,
+// s3:x-amz-acl, s3:x-amz-content-sha256, s3:x-amz-server-side-encryption, s3:versionid when
+// present, and s3:signatureversion / s3:authType always.
+std::vector<std::pair<std::string, std::string>> S3ConditionKeys(const S3Request& request);
+
+// Decodes and checks the request body before anything else looks at it (protocols.md §5.4):
+// aws-chunked bodies (STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-
+// TRAILER], with chunk and trailer signatures verified against `caller.chunk_signing`) are
+// decoded into `*storage`, X-Amz-Decoded-Content-Length is enforced, and every Content-MD5 and
+// x-amz-checksum-* (header or trailer) is verified. Sets request->body, ->checksums and
+// ->content_encoding. Errors: kInvalidDigest (Content-MD5 not base64 of 16 bytes), kBadDigest
+// (mismatch), kValidation (InvalidRequest: unknown checksum algorithm, malformed aws-chunked, a
+// declared trailer missing), kIncompleteBody, kInvalidSignature (chunk/trailer signature).
+Status PrepareS3Body(const auth::Caller& caller, S3Request* request, std::string* storage);
+
+// For operations whose model has requestChecksumRequired: kValidation (InvalidRequest "Missing
+// required header for this request: Content-MD5") unless PrepareS3Body saw a checksum.
+Status RequireChecksum(const S3Request& request);
 
 Result<S3Outcome> CreateBucket(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> HeadBucket(const Services&, const CallContext&, const S3Request&);
@@ -83,5 +113,19 @@ Result<S3Outcome> HeadObject(const Services&, const CallContext&, const S3Reques
 Result<S3Outcome> PutObject(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> DeleteObject(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> DeleteObjects(const Services&, const CallContext&, const S3Request&);
+
+// s3_policy.cc
+Result<S3Outcome> PutBucketPolicy(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetBucketPolicy(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> DeleteBucketPolicy(const Services&, const CallContext&, const S3Request&);
+
+// s3_policy.cc: CreateTrail/UpdateTrail into a local bucket that has a policy require it
+// to allow cloudtrail.amazonaws.com s3:PutObject on [prefix/]AWSLogs/<account>/ (with
+// x-amz-acl bucket-owner-full-control, aws:SourceArn = the trail, aws:SourceAccount); else
+// kInsufficientS3BucketPolicy, as CloudTrail answers. OK for remote or unknown buckets (the trail
+// registry judges those) and for buckets without a policy.
+Status CheckTrailBucketPolicy(const Services& services, std::string_view bucket,
+                              std::string_view prefix, std::string_view trail_arn,
+                              std::string_view region);
 
 }  // namespace ot::api::handlers

@@ -1,6 +1,7 @@
 // CreateTrail, UpdateTrail, DeleteTrail, GetTrail, DescribeTrails, ListTrails (api.md §3).
 
 #include "api/handlers/operation.h"
+#include "api/handlers/s3_operations.h"
 #include "api/handlers/trail_util.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
@@ -51,6 +52,14 @@ Result<Outcome> CreateTrail(const Services& services, const CallContext& ctx, Js
   OT_ASSIGN_OR_RETURN(trail::TrailSpec spec, ReadSpec(in));
   spec.name = std::move(name);
   OT_ASSIGN_OR_RETURN(spec.tags, internal::ReadTags(in, "TagsList"));
+  if (spec.s3_bucket_name) {
+    // A local bucket with a policy must let CloudTrail write there (s3_policy.cc).
+    OT_RETURN_IF_ERROR(CheckTrailBucketPolicy(services, *spec.s3_bucket_name,
+                                              spec.s3_key_prefix.value_or(""),
+                                              "arn:aws:cloudtrail:" + ctx.caller.region + ":" +
+                                                  services.account_id + ":trail/" + spec.name,
+                                              ctx.caller.region));
+  }
   OT_ASSIGN_OR_RETURN(trail::Trail t, trails->Create(spec, ctx.caller.region));
   return TrailShapeOutcome(t);
 }
@@ -60,6 +69,14 @@ Result<Outcome> UpdateTrail(const Services& services, const CallContext& ctx, Js
   Members in(input, "");
   OT_ASSIGN_OR_RETURN(std::string name, in.ReqString("Name"));
   OT_ASSIGN_OR_RETURN(trail::TrailSpec spec, ReadSpec(in));
+  if (spec.s3_bucket_name || spec.s3_key_prefix) {
+    if (auto current = trails->Get(name, ctx.caller.region); current.ok()) {
+      OT_RETURN_IF_ERROR(
+          CheckTrailBucketPolicy(services, spec.s3_bucket_name.value_or(current->s3_bucket_name),
+                                 spec.s3_key_prefix.value_or(current->s3_key_prefix.value_or("")),
+                                 current->arn, current->home_region));
+    }
+  }
   OT_ASSIGN_OR_RETURN(trail::Trail t, trails->Update(name, ctx.caller.region, spec));
   return TrailShapeOutcome(t);
 }
