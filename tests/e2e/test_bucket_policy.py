@@ -40,17 +40,19 @@ def client_as(srv, creds, service="s3"):
     return boto3.client(
         service, endpoint_url=srv.endpoint, region_name="us-east-1",
         aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+        verify=str(srv.tls_ca) if srv.tls_ca else None,
         config=botocore.config.Config(retries={"max_attempts": 1}))
 
 
-def cli_as(srv, tmp_path, creds, *args, check=True, text=True):
-    """The AWS CLI v2 with `creds` in a credentials file of its own; raw output."""
+def cli_as(srv, tmp_path, creds, *args, check=True, text=True, cli=AWS):
+    """The AWS CLI (v2 unless `cli` says otherwise) with `creds` in a credentials file of its own;
+    raw output."""
     path = tmp_path / f"creds-{uuid.uuid4().hex[:6]}"
     path.write_text(f"[user]\naws_access_key_id = {creds['AccessKeyId']}\n"
                     f"aws_secret_access_key = {creds['SecretAccessKey']}\n")
     env = srv.env()
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(path)
-    p = subprocess.run([AWS, *args, "--profile", "user", "--endpoint-url", srv.endpoint],
+    p = subprocess.run([cli, *args, "--profile", "user", "--endpoint-url", srv.endpoint],
                        env=env, capture_output=True, text=text, timeout=120)
     if check:
         assert p.returncode == 0, p.stderr
@@ -196,6 +198,32 @@ def test_trail_needs_a_policy_that_lets_cloudtrail_write(env):
     ct.delete_trail(Name=trail)
 
 
+def test_a_later_deny_of_cloudtrail_stops_delivery_visibly_and_loses_nothing(env):
+    srv, s3, ct = env["srv"], env["srv"].client("s3"), env["srv"].client()
+    bucket, trail = uniq("denied"), uniq("t")
+    s3.create_bucket(Bucket=bucket)
+    ct.create_trail(Name=trail, S3BucketName=bucket)  # no policy yet: accepted
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Statement": [
+        {"Sid": "NoCloudTrail", "Effect": "Deny", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    ct.start_logging(Name=trail)
+    root = srv.data_dir / "buckets" / bucket
+
+    deadline = time.time() + 20
+    while ct.get_trail_status(Name=trail).get("LatestDeliveryError") != "AccessDenied":
+        assert time.time() < deadline, ct.get_trail_status(Name=trail)
+        time.sleep(0.2)
+    assert not list(root.rglob("*.json.gz"))
+    s3.delete_bucket_policy(Bucket=bucket)
+    while not list(root.rglob("*.json.gz")):
+        assert time.time() < deadline + 20, "delivery did not resume"
+        time.sleep(0.2)
+
+    delivered = b"".join(gzip.decompress(p.read_bytes()) for p in root.rglob("*.json.gz"))
+    assert b'"StartLogging"' in delivered  # written before the policy went away, not lost
+    ct.delete_trail(Name=trail)
+
+
 def test_delivered_logs_are_readable_by_the_auditor_not_by_the_stranger(env, tmp_path):
     srv, bucket, users = env["srv"], env["bucket"], env["users"]
     key = a_log_key(env)
@@ -326,7 +354,7 @@ def raw_put(srv, path, body, headers, payload, creds=None, chunk_signer=None):
     h["Content-Length"] = str(len(body))
     r = urllib.request.Request(prepared.url, data=body, method="PUT", headers=h)
     try:
-        with urllib.request.urlopen(r, timeout=60) as resp:
+        with urllib.request.urlopen(r, timeout=60, context=srv.ssl_context()) as resp:
             return resp.status, None, dict(resp.headers)
     except urllib.error.HTTPError as e:
         raw = e.read().decode()
@@ -494,3 +522,82 @@ def test_a_tls_only_policy_refuses_plain_http_and_needs_confirmation(env, tmp_pa
     assert listing.returncode != 0 and "AccessDenied" in listing.stderr
     assert code(e) == "AccessDenied"
     assert "explicit deny" in e.value.response["Error"]["Message"]
+
+
+# --- over HTTPS: what the clients send there, and a TLS-only policy ----------------------------------
+
+AWS_V1 = pathlib.Path("/root/.pyenv/shims/aws")  # the newer CLI on the machine (botocore 1.43)
+
+
+@pytest.fixture(scope="module")
+def tls_env(tmp_path_factory):
+    """`serve --tls-self-signed`; a bucket under the documented policy with its RequireTls rule,
+    plus an uploader grant."""
+    srv = Server(tmp_path_factory.mktemp("bucketpolicy-tls") / "data",
+                 extra_args=["--tls-self-signed"]).start()
+    account = srv.client("sts").get_caller_identity()["Account"]
+    iam = srv.client("iam")
+    users = {}
+    for role in ("auditor", "uploader"):
+        name = uniq(role)
+        iam.create_user(UserName=name)
+        users[role] = dict(name=name, **iam.create_access_key(UserName=name)["AccessKey"])
+    bucket = uniq("tls-logs")
+    s3 = srv.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    grant = {"Sid": "UploaderWrites", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{account}:user/{users['uploader']['name']}"},
+             "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/uploads/*"}
+    # Over TLS the RequireTls rule does not deny the author: no confirmation needed.
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(
+        doc_policy(bucket, account, "t", users["auditor"]["name"], extra=[grant])))
+    yield dict(srv=srv, bucket=bucket, users=users)
+    srv.stop()
+
+
+def test_https_boto3_upload_is_aws_chunked_with_a_verified_crc32_trailer(tls_env):
+    srv, bucket = tls_env["srv"], tls_env["bucket"]
+    s3 = client_as(srv, tls_env["users"]["uploader"])
+    sent = []
+    s3.meta.events.register("before-send.s3.PutObject", lambda request, **_: sent.append(
+        {k.lower(): v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}))
+    body = b"log shipped over TLS\n" * 1000
+
+    s3.put_object(Bucket=bucket, Key="uploads/tls.txt", Body=body, ChecksumAlgorithm="CRC32")
+    got = client_as(srv, tls_env["users"]["auditor"]).get_object(
+        Bucket=bucket, Key="uploads/tls.txt", ChecksumMode="ENABLED")
+
+    assert sent[0]["x-amz-content-sha256"] == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+    assert sent[0]["x-amz-trailer"] == "x-amz-checksum-crc32"
+    assert got["Body"].read() == body
+    assert got["ChecksumCRC32"] == crc32_b64(body)
+
+
+def test_https_corrupted_trailer_is_refused_and_cli_v2_uploads_unsigned(tls_env, tmp_path):
+    srv, bucket, up = tls_env["srv"], tls_env["bucket"], tls_env["users"]["uploader"]
+    data = b"hello world\n"
+    src = tmp_path / "cli.txt"
+    src.write_bytes(data * 50)
+
+    bad = raw_put(srv, f"/{bucket}/uploads/tls-bad.txt",
+                  unsigned_trailer_body(data, crc32_b64(b"tampered")), streaming_headers(data),
+                  "STREAMING-UNSIGNED-PAYLOAD-TRAILER", creds=up)
+    cli_as(srv, tmp_path, up, "s3", "cp", str(src), f"s3://{bucket}/uploads/cli.txt")
+    down = cli_as(srv, tmp_path, tls_env["users"]["auditor"], "s3", "cp",
+                  f"s3://{bucket}/uploads/cli.txt", "-", text=False)
+
+    assert bad[:2] == (400, "BadDigest")
+    assert down.stdout == src.read_bytes()
+
+
+@pytest.mark.skipif(not AWS_V1.exists(), reason="no AWS CLI v1 on this machine")
+def test_https_newer_cli_streams_its_upload_and_reads_it_back(tls_env, tmp_path):
+    srv, bucket, up = tls_env["srv"], tls_env["bucket"], tls_env["users"]["uploader"]
+    src = tmp_path / "v1.bin"
+    src.write_bytes(bytes(range(256)) * 4096)  # 1 MiB: botocore's chunk size, plus the final chunk
+
+    cli_as(srv, tmp_path, up, "s3", "cp", str(src), f"s3://{bucket}/uploads/v1.bin", cli=str(AWS_V1))
+    got = client_as(srv, tls_env["users"]["auditor"]).get_object(Bucket=bucket,
+                                                                  Key="uploads/v1.bin")
+
+    assert got["Body"].read() == src.read_bytes()
