@@ -672,14 +672,14 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
     } else {
       current = load(b, k);
     }
-    // The walk only goes to older digests: forget prefetches it has passed.
-    if (auto date = KeyDate(k))
-      std::erase_if(ahead, [&](auto& e) { return e.second.date >= *date; });
+    // The walk only goes to older digests: forget prefetches it has passed, fetch older ones.
+    const std::optional<SysMillis> now_at = KeyDate(k);
+    if (now_at) std::erase_if(ahead, [&](auto& e) { return e.second.date >= *now_at; });
     unfetched = std::min(unfetched, listed.size());
     while (ahead.size() < window && unfetched > 0) {
       const std::string& next = listed[--unfetched];
       auto date = KeyDate(next);
-      if (!date || next == k || ahead.contains(next)) continue;
+      if (!date || (now_at && *date >= *now_at) || ahead.contains(next)) continue;
       ahead.emplace(next, Ahead{*date, load(b, next)});
     }
     return current.get();
