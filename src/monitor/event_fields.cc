@@ -1,5 +1,7 @@
 #include <charconv>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 #include "monitor/filter_pattern.h"
 #include "monitor/internal/event_state.h"
@@ -12,9 +14,11 @@ void EventState::Reset(std::string_view message) {
   message_ = message;
   parse_ = Parse::kNotYet;
   entries_.clear();
-  keys_.clear();
   numbers_used_ = 0;
-  std::fill(index_.begin(), index_.end(), -1);
+  if (++generation_ == 0) {
+    std::fill(slots_.begin(), slots_.end(), 0);
+    generation_ = 1;
+  }
   split_ = false;
   columns_.clear();
 }
@@ -93,17 +97,6 @@ FieldValue EventState::Lookup(const Selector& selector, api::JsonValue* json) {
   return out;
 }
 
-void EventState::Reindex() {
-  size_t capacity = 16;
-  while (capacity < entries_.size() * 2) capacity *= 2;
-  index_.assign(capacity, -1);
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    size_t slot = entries_[i].hash & (capacity - 1);
-    while (index_[slot] >= 0) slot = (slot + 1) & (capacity - 1);
-    index_[slot] = static_cast<int32_t>(i);
-  }
-}
-
 const FieldValue& EventState::Resolve(const Selector& selector) {
   return ResolveEntry(selector).value;
 }
@@ -114,27 +107,23 @@ uint32_t EventState::ResolveHandle(const Selector& selector) {
 }
 
 EventState::Entry& EventState::ResolveEntry(const Selector& selector) {
-  if (index_.empty()) Reindex();
-  const size_t mask = index_.size() - 1;
-  size_t slot = selector.hash & mask;
-  for (; index_[slot] >= 0; slot = (slot + 1) & mask) {
-    Entry& e = entries_[static_cast<size_t>(index_[slot])];
-    if (e.hash == selector.hash &&
-        std::string_view(keys_).substr(e.key_begin, e.key_size) == selector.path) {
-      return e;
-    }
-  }
-  Entry entry{selector.hash, static_cast<uint32_t>(keys_.size()),
-              static_cast<uint32_t>(selector.path.size()), FieldValue{}, api::JsonValue{}};
-  keys_ += selector.path;
+  if (selector.id >= slots_.size()) slots_.resize(selector.id + 1, 0);
+  uint64_t& slot = slots_[selector.id];
+  if ((slot >> 32) == generation_) return entries_[static_cast<uint32_t>(slot)];
+  Entry entry{FieldValue{}, api::JsonValue{}};
   entry.value = Lookup(selector, &entry.json);
   entries_.push_back(entry);
-  if (entries_.size() * 2 > index_.size()) {
-    Reindex();
-  } else {
-    index_[slot] = static_cast<int32_t>(entries_.size() - 1);
-  }
+  slot = (uint64_t{generation_} << 32) | (entries_.size() - 1);
   return entries_.back();
+}
+
+uint32_t InternSelector(std::string_view path) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, uint32_t>* ids =
+      new std::unordered_map<std::string, uint32_t>();
+  std::lock_guard lock(mu);
+  auto [it, inserted] = ids->try_emplace(std::string(path), static_cast<uint32_t>(ids->size()));
+  return it->second;
 }
 
 std::optional<std::string> EventState::Render(const Selector& selector) {

@@ -1,6 +1,7 @@
 #include "monitor/filter_pattern.h"
 
 #include <algorithm>
+#include <map>
 
 #include "monitor/internal/compiled_pattern.h"
 #include "monitor/internal/event_state.h"
@@ -44,8 +45,64 @@ bool EvalNode(const CompiledPattern& p, uint32_t index, EventState& event, uint3
         if (EvalNode(p, child, event, handles)) return true;
       }
       return false;
+    case internal::Node::Kind::kInSet: {
+      uint32_t& handle = handles[node.selector];
+      if (handle == kUnresolved) handle = event.ResolveHandle(p.json_selectors[node.selector]);
+      const FieldValue& v = event.Value(handle);
+      // As `=` with a text value: strings, numbers and booleans compare by their text.
+      if (v.type != FieldValue::Type::kString && v.type != FieldValue::Type::kNumber &&
+          v.type != FieldValue::Type::kBool) {
+        return false;
+      }
+      if ((node.length_mask & (uint64_t{1} << std::min<size_t>(v.text.size(), 63))) == 0) {
+        return false;
+      }
+      return std::binary_search(node.set.begin(), node.set.end(), v.text,
+                                [](std::string_view a, std::string_view b) { return a < b; });
+    }
   }
   return false;
+}
+
+// Folds the plain-text equalities on one selector under each Or node into one kInSet node
+// (same result: `=` with a text value without wildcards is exact text equality).
+void FoldEqualitySets(CompiledPattern* p) {
+  const size_t original = p->nodes.size();
+  for (size_t n = 0; n < original; ++n) {
+    if (p->nodes[n].kind != internal::Node::Kind::kOr) continue;
+    std::map<uint32_t, std::vector<uint32_t>> by_selector;  // selector → child nodes
+    for (uint32_t child : p->nodes[n].children) {
+      const internal::Node& c = p->nodes[child];
+      if (c.kind != internal::Node::Kind::kCondition) continue;
+      const internal::Condition& cond = p->conditions[c.condition];
+      if (cond.op == internal::Op::kEq && cond.value_kind == internal::ValueKind::kText &&
+          cond.glob.parts.size() == 1) {
+        by_selector[cond.selector].push_back(child);
+      }
+    }
+    for (auto& [selector, members] : by_selector) {
+      if (members.size() < 3) continue;
+      internal::Node set;
+      set.kind = internal::Node::Kind::kInSet;
+      set.selector = selector;
+      for (uint32_t m : members) {
+        const std::string& text = p->conditions[p->nodes[m].condition].glob.parts[0];
+        set.set.push_back(text);
+        set.length_mask |= uint64_t{1} << std::min<size_t>(text.size(), 63);
+      }
+      std::sort(set.set.begin(), set.set.end());
+      std::vector<uint32_t>& children = p->nodes[n].children;
+      // The set takes the place of the first member; the others go.
+      const uint32_t set_index = static_cast<uint32_t>(p->nodes.size());
+      for (uint32_t& c : children) {
+        if (c == members.front()) c = set_index;
+      }
+      std::erase_if(children, [&](uint32_t c) {
+        return std::find(members.begin() + 1, members.end(), c) != members.end();
+      });
+      p->nodes.push_back(std::move(set));
+    }
+  }
 }
 
 bool JsonMatches(const CompiledPattern& p, EventState& event) {
@@ -206,6 +263,7 @@ Result<FilterPattern> CompileFilterPattern(std::string_view text) {
   } else if (text[begin] == '{') {
     out->kind = PatternKind::kJson;
     OT_RETURN_IF_ERROR(internal::ParseJsonPattern(begin, end, out.get()));
+    FoldEqualitySets(out.get());
   } else if (text[begin] == '[') {
     out->kind = PatternKind::kSpaceDelimited;
     OT_RETURN_IF_ERROR(internal::ParseSpaceDelimitedPattern(begin, end, out.get()));

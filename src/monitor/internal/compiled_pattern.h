@@ -31,8 +31,14 @@ struct Step {
 struct Selector {
   std::string path;  // canonical text, "$.a.b[0]"
   std::vector<Step> steps;
-  uint64_t hash = 0;  // of `path`: the key EventState caches resolutions under
+  uint64_t hash = 0;  // of `path`
+  uint32_t id = 0;    // InternSelector(path): the slot EventState caches resolutions in
 };
+
+// A small dense id per distinct selector path, the same for every pattern in the process (so
+// filters that share a selector share its resolution in an event). Thread-safe; ids are never
+// reused.
+uint32_t InternSelector(std::string_view path);
 
 enum class Op : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kIsNull, kIsTrue, kIsFalse, kNotExists };
 
@@ -59,10 +65,15 @@ struct Condition {
 
 // A node of a JSON pattern's boolean expression (flattened: an And/Or holds all its operands).
 struct Node {
-  enum class Kind : uint8_t { kCondition, kAnd, kOr };
+  // kInSet: `selector = "a" || selector = "b" || …` with plain texts (no wildcards), folded at
+  // compile time into one lookup: the CIS patterns are mostly such lists of event names.
+  enum class Kind : uint8_t { kCondition, kAnd, kOr, kInSet };
   Kind kind = Kind::kCondition;
   uint32_t condition = 0;          // kCondition: index into CompiledPattern::conditions
   std::vector<uint32_t> children;  // kAnd / kOr: indexes into CompiledPattern::nodes
+  uint32_t selector = 0;           // kInSet: index into CompiledPattern::json_selectors
+  std::vector<std::string> set;    // kInSet: sorted texts
+  uint64_t length_mask = 0;        // kInSet: bit min(len, 63) for each text in `set`
 };
 
 struct Term {

@@ -42,15 +42,12 @@ class EventState {
 
  private:
   struct Entry {
-    uint64_t hash;
-    uint32_t key_begin, key_size;  // the selector's path inside keys_
     FieldValue value;
     api::JsonValue json;  // valid when value.type is kObject or kArray
   };
 
   Entry& ResolveEntry(const Selector& selector);
   FieldValue Lookup(const Selector& selector, api::JsonValue* json);
-  void Reindex();
 
   enum class Parse : uint8_t { kNotYet, kJson, kNotJson };
 
@@ -58,10 +55,12 @@ class EventState {
   Parse parse_ = Parse::kNotYet;
   std::unique_ptr<api::JsonDocument> doc_;
   std::vector<Entry> entries_;
-  std::string keys_;
+  // Per selector id: (generation << 32) | index into entries_; a slot of an older generation
+  // is unresolved. Reset moves to the next generation instead of clearing.
+  std::vector<uint64_t> slots_;
+  uint32_t generation_ = 1;
   std::deque<std::string> number_texts_;  // renderings of resolved numbers (stable addresses)
   size_t numbers_used_ = 0;
-  std::vector<int32_t> index_;  // open addressing over entries_ by hash; -1 = empty
   bool split_ = false;
   std::vector<std::string_view> columns_;
 };

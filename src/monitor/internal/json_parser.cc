@@ -81,7 +81,9 @@ class JsonParser {
       *node = first;
       return Status::Ok();
     }
-    Node n{Node::Kind::kOr, 0, {first}};
+    Node n;
+    n.kind = Node::Kind::kOr;
+    n.children = {first};
     while (At("||")) {
       pos_ += 2;
       uint32_t next = 0;
@@ -102,7 +104,9 @@ class JsonParser {
       *node = first;
       return Status::Ok();
     }
-    Node n{Node::Kind::kAnd, 0, {first}};
+    Node n;
+    n.kind = Node::Kind::kAnd;
+    n.children = {first};
     while (At("&&")) {
       pos_ += 2;
       uint32_t next = 0;
@@ -165,6 +169,7 @@ class JsonParser {
     }
     sel->path = std::string(t_.substr(start, pos_ - start));
     sel->hash = Fnv1a(sel->path);
+    sel->id = InternSelector(sel->path);
     return Status::Ok();
   }
 
@@ -246,8 +251,9 @@ class JsonParser {
       OT_RETURN_IF_ERROR(ParseValue(t_, &pos_, end_, /*in_columns=*/false, op_text, out_, &cond));
     }
     out_->conditions.push_back(std::move(cond));
-    *node = AddNode(
-        Node{Node::Kind::kCondition, static_cast<uint32_t>(out_->conditions.size() - 1), {}});
+    Node n;
+    n.condition = static_cast<uint32_t>(out_->conditions.size() - 1);
+    *node = AddNode(std::move(n));
     return Status::Ok();
   }
 
