@@ -1,9 +1,14 @@
 #include "crypto/rsa.h"
 
+#include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "common/encoding.h"
@@ -80,12 +85,15 @@ Result<std::string> RsaPublicKeyOf(std::string_view private_pkcs8_der) {
   return PublicDer(key.get());
 }
 
-Result<std::string> RsaSignSha256(std::string_view private_pkcs8_der, std::string_view message) {
+namespace {
+
+Result<std::string> Sign(const EVP_MD* md, std::string_view private_pkcs8_der,
+                         std::string_view message) {
   Pkey key = LoadPrivate(private_pkcs8_der);
   if (!key) return Status(Error::kValidation, "not an RSA private key");
   MdCtx ctx(EVP_MD_CTX_new());
   size_t len = 0;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, U(message), message.size()) != 1) {
     return Status(Error::kInternal, "RSA signing failed");
   }
@@ -98,17 +106,114 @@ Result<std::string> RsaSignSha256(std::string_view private_pkcs8_der, std::strin
   return sig;
 }
 
-bool RsaVerifySha256(std::string_view public_pkcs1_der, std::string_view message,
-                     std::string_view signature) {
+bool Verify(const EVP_MD* md, std::string_view public_pkcs1_der, std::string_view message,
+            std::string_view signature) {
   const unsigned char* p = U(public_pkcs1_der);
   Pkey key(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(public_pkcs1_der.size())));
   if (!key || p != U(public_pkcs1_der) + public_pkcs1_der.size()) return false;
   MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) {
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key.get()) != 1) {
     return false;
   }
   return EVP_DigestVerify(ctx.get(), U(signature), signature.size(), U(message), message.size()) ==
          1;
+}
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct BnFree {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+
+}  // namespace
+
+Result<std::string> RsaSignSha256(std::string_view private_pkcs8_der, std::string_view message) {
+  return Sign(EVP_sha256(), private_pkcs8_der, message);
+}
+
+bool RsaVerifySha256(std::string_view public_pkcs1_der, std::string_view message,
+                     std::string_view signature) {
+  return Verify(EVP_sha256(), public_pkcs1_der, message, signature);
+}
+
+Result<std::string> RsaSignSha1(std::string_view private_pkcs8_der, std::string_view message) {
+  return Sign(EVP_sha1(), private_pkcs8_der, message);
+}
+
+bool RsaVerifySha1(std::string_view public_pkcs1_der, std::string_view message,
+                   std::string_view signature) {
+  return Verify(EVP_sha1(), public_pkcs1_der, message, signature);
+}
+
+Result<std::string> RsaPrivateKeyFromPem(std::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
+    return Status(Error::kValidation, "not a PEM RSA private key");
+  }
+  PKCS8_PRIV_KEY_INFO* info = EVP_PKEY2PKCS8(key.get());
+  if (info == nullptr) return Status(Error::kInternal, "RSA key serialisation failed");
+  int len = i2d_PKCS8_PRIV_KEY_INFO(info, nullptr);
+  std::string der(static_cast<size_t>(std::max(len, 0)), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(der.data());
+  if (len <= 0 || i2d_PKCS8_PRIV_KEY_INFO(info, &p) != len) der.clear();
+  PKCS8_PRIV_KEY_INFO_free(info);
+  if (der.empty()) return Status(Error::kInternal, "RSA key serialisation failed");
+  return der;
+}
+
+Result<std::string> MakeRsaSelfSignedCertificate(std::string_view private_pkcs8_der,
+                                                 std::string_view common_name,
+                                                 std::chrono::system_clock::time_point now,
+                                                 int days) {
+  Pkey key = LoadPrivate(private_pkcs8_der);
+  if (!key) return Status(Error::kValidation, "not an RSA private key");
+  std::unique_ptr<X509, X509Free> cert(X509_new());
+  if (!cert || X509_set_version(cert.get(), 2) != 1) {
+    return Status(Error::kInternal, "X509_new failed");
+  }
+  unsigned char serial[16];
+  if (RAND_bytes(serial, sizeof serial) != 1) return Status(Error::kInternal, "RAND_bytes failed");
+  serial[0] &= 0x7F;
+  std::unique_ptr<BIGNUM, BnFree> bn(BN_bin2bn(serial, sizeof serial, nullptr));
+  if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()))) {
+    return Status(Error::kInternal, "certificate serial number failed");
+  }
+  time_t start = std::chrono::system_clock::to_time_t(now - std::chrono::hours(1));
+  time_t end = std::chrono::system_clock::to_time_t(now + std::chrono::hours(24) * days);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  if (!ASN1_TIME_set(X509_getm_notBefore(cert.get()), start) ||
+      !ASN1_TIME_set(X509_getm_notAfter(cert.get()), end) ||
+      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, U(common_name),
+                                 static_cast<int>(common_name.size()), -1, 0) != 1 ||
+      X509_set_issuer_name(cert.get(), name) != 1 || X509_set_pubkey(cert.get(), key.get()) != 1 ||
+      X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) {
+    return Status(Error::kInternal, "certificate signing failed");
+  }
+  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
+  if (!out || PEM_write_bio_X509(out.get(), cert.get()) != 1) {
+    return Status(Error::kInternal, "certificate PEM encoding failed");
+  }
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+Result<std::string> RsaPublicKeyOfCertificate(std::string_view cert_pem) {
+  std::unique_ptr<BIO, BioFree> bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  std::unique_ptr<X509, X509Free> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
+                                           : nullptr);
+  if (!cert) return Status(Error::kValidation, "not a PEM certificate");
+  EVP_PKEY* key = X509_get0_pubkey(cert.get());
+  if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+    return Status(Error::kValidation, "the certificate's key is not RSA");
+  }
+  return PublicDer(key);
 }
 
 bool RsaPublicKeyParses(std::string_view public_pkcs1_der) {

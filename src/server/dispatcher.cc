@@ -2,6 +2,7 @@
 
 #include "api/handlers/call_record.h"
 #include "api/handlers/s3_operations.h"
+#include "api/handlers/sns_operations.h"
 #include "api/protocol/reply.h"
 #include "api/protocol/s3_xml.h"
 #include "common/encoding.h"
@@ -10,6 +11,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "monitor/sns_service.h"
 #include "server/data_dir.h"
 
 namespace ot::server {
@@ -49,6 +51,20 @@ void ClaimedScope(std::string_view authorization, std::string* access_key, std::
   std::string_view after = rest.substr(a + 1);
   std::string_view r = after.substr(0, after.find('/'));
   if (IsValidRegion(r)) *region = std::string(r);
+}
+
+// The service field of the credential scope ("sns"), read leniently like ClaimedScope.
+std::string_view ClaimedService(std::string_view authorization) {
+  size_t pos = authorization.find("Credential=");
+  if (pos == std::string_view::npos) return {};
+  std::string_view cred = authorization.substr(pos + 11);
+  cred = cred.substr(0, cred.find_first_of(", "));
+  for (int i = 0; i < 3; ++i) {
+    size_t slash = cred.find('/');
+    if (slash == std::string_view::npos) return {};
+    cred = cred.substr(slash + 1);
+  }
+  return cred.substr(0, cred.find('/'));
 }
 
 // S3's ids: x-amz-request-id is 16 uppercase hex, x-amz-id-2 an opaque base64 host id.
@@ -96,6 +112,8 @@ struct Dispatcher::Call {
   std::vector<std::pair<std::string, std::string>> s3_keys;
   bool s3_policy_required = false;
   std::string s3_body;  // the decoded body of an aws-chunked upload
+  // SNS: the addressed topic's access policy, evaluated with the caller's policies.
+  std::optional<auth::Policy> sns_policy;
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
@@ -131,6 +149,25 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
     }
     return Reply(*call, std::move(reply));
   }
+  // SNS: the certificate that verifies message signatures (SigningCertURL, sns.md §4.2), and
+  // the unsigned SubscribeURL / UnsubscribeURL links (protocols.md §0).
+  if (services_.sns != nullptr && req.method == "GET") {
+    if (req.path == services_.sns->CertificatePath()) {
+      call->operation = "GetSigningCertificate";
+      api::Reply reply;
+      reply.body = services_.sns->CertificatePem();
+      reply.content_type = "application/x-x509-ca-cert";
+      return Reply(*call, std::move(reply));
+    }
+    if (req.path == "/" && req.Header("Authorization").empty() &&
+        req.query.find("X-Amz-Signature=") == std::string::npos) {
+      api::QueryParams params = api::QueryParams::Parse(req.query);
+      auto action = params.Get("Action");
+      if (action && (*action == "ConfirmSubscription" || *action == "Unsubscribe")) {
+        return HandleSnsLink(std::move(call), std::move(params));
+      }
+    }
+  }
 
   std::string_view target = req.Header("X-Amz-Target");
   std::string_view content_type = req.Header("Content-Type");
@@ -165,6 +202,10 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
     call->operation = std::string(params.Get("Action").value_or(""));
     call->event_source = "sts.amazonaws.com";
     call->xmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
+    if (ClaimedService(req.Header("Authorization")) == "sns") {
+      call->event_source = "sns.amazonaws.com";
+      call->xmlns = "http://sns.amazonaws.com/doc/2010-03-31/";
+    }
   }
 
   auth::VerifyOptions verify;
@@ -255,6 +296,10 @@ Status Dispatcher::Authorize(const Call& call, std::string_view action,
   request.secure_transport = call.http->tls;
   request.now = call.now;
   request.region = call.caller->region;
+  if (call.sns_policy) {
+    request.resource_policy = &*call.sns_policy;
+    request.resource_account = options_.account_id;
+  }
   if (call.protocol == Protocol::kS3) {
     request.keys = &call.s3_keys;
     request.resource_policy = call.s3_policy ? &*call.s3_policy : nullptr;
@@ -287,10 +332,42 @@ void Dispatcher::HandleQuery(std::shared_ptr<Call> call) {
   call->xmlns = std::string(op->xmlns);
   api::handlers::CallContext ctx{*call->caller, call->request_id, call->now};
   if (op->needs_authorization) {
-    Status allowed = Authorize(*call, op->action,
-                               api::handlers::QueryResource(services_, ctx, op->action, params));
+    std::string resource = api::handlers::QueryResource(services_, ctx, op->action, params);
+    const bool sns = call->event_source == "sns.amazonaws.com";
+    // A topic's access policy is a resource policy (sns.md §3); SNS names a refusal
+    // AuthorizationError (403).
+    if (sns) call->sns_policy = api::handlers::SnsTopicPolicy(services_, op->action, resource);
+    Status allowed = Authorize(*call, op->action, resource);
+    if (!allowed.ok() && sns && allowed.code() == Error::kAccessDenied) {
+      allowed = Status(Error::kSnsAuthorizationError, allowed.message());
+    }
     if (!allowed.ok()) return Finish(call, allowed, {});
   }
+  auto outcome = op->handle(services_, ctx, params);
+  if (!outcome.ok()) return Finish(call, outcome.status(), {});
+  Finish(call, Status::Ok(), std::move(*outcome));
+}
+
+// An unsigned GET of a SubscribeURL or UnsubscribeURL: answered like the signed Query action,
+// by nobody in particular (the token, or the subscription ARN, is the authority), and recorded.
+void Dispatcher::HandleSnsLink(std::shared_ptr<Call> call, api::QueryParams params) {
+  call->protocol = Protocol::kQuery;
+  call->operation = std::string(*params.Get("Action"));
+  const api::handlers::QueryOperation* op =
+      api::handlers::FindQueryOperation("sns", call->operation);
+  call->read_only = false;
+  call->event_source = std::string(op->event_source);
+  call->xmlns = std::string(op->xmlns);
+  call->request_parameters = params.ToRequestParametersJson();
+  if (call->request_parameters == "null") call->request_parameters.clear();
+  std::string topic(params.Get("TopicArn").value_or(""));
+  if (topic.empty()) {
+    topic =
+        monitor::TopicOfSubscriptionArn(params.Get("SubscriptionArn").value_or("")).value_or("");
+  }
+  auto parts = monitor::ParseSnsTopicArn(topic);
+  call->region = parts && IsValidRegion(parts->region) ? parts->region : options_.home_region;
+  api::handlers::CallContext ctx{api::handlers::SnsAnonymousCaller(), call->request_id, call->now};
   auto outcome = op->handle(services_, ctx, params);
   if (!outcome.ok()) return Finish(call, outcome.status(), {});
   Finish(call, Status::Ok(), std::move(*outcome));

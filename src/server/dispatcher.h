@@ -32,6 +32,7 @@ class Dispatcher final : public RequestHandler {
   struct Call;
   void HandleJson(std::shared_ptr<Call> call);
   void HandleQuery(std::shared_ptr<Call> call);
+  void HandleSnsLink(std::shared_ptr<Call> call, api::QueryParams params);
   // The single authorization point: every operation, with its IAM action and resource.
   Status Authorize(const Call& call, std::string_view action, std::string_view resource) const;
   void HandleS3(std::shared_ptr<Call> call);

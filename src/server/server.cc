@@ -9,11 +9,13 @@
 #include "iam/iam.h"
 #include "monitor/log_store.h"
 #include "monitor/metrics.h"
+#include "monitor/sns_service.h"
 #include "server/buckets_setup.h"
 #include "server/data_dir.h"
 #include "server/dispatcher.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
+#include "server/sns_transport.h"
 #include "server/tls_setup.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
@@ -80,6 +82,16 @@ Status SetUpTransport(const ServerConfig& config, const std::string& host, Env& 
   return Status::Ok();
 }
 
+// The URL clients reach the server at: scheme of the listener, its host (a wildcard address
+// becomes 127.0.0.1) and the bound port.
+std::string ListenUrl(const ServerConfig& config, uint16_t port) {
+  std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  if (host == "0.0.0.0" || host == "::" || host == "[::]") host = "127.0.0.1";
+  if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  bool tls = !config.tls_cert.empty() || config.tls_self_signed;
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 // Members are declared in dependency order; they are destroyed in reverse, so the HTTP server
@@ -104,6 +116,10 @@ struct Server::Impl {
   std::unique_ptr<monitor::MetricStore> metric_store;
   std::unique_ptr<monitor::LogStore> logs;
   std::unique_ptr<trail::LogsDelivery> logs_delivery;
+  std::unique_ptr<monitor::SnsStore> sns_store;
+  std::unique_ptr<monitor::SnsTransport> sns_transport;
+  std::unique_ptr<monitor::SnsSender> sns_sender;
+  std::unique_ptr<monitor::SnsService> sns;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
   std::string ca_file;  // --tls-self-signed: the CA clients should trust
@@ -114,6 +130,7 @@ struct Server::Impl {
     // waits are abandoned, the batch is redone after the restart), then the writer (running the
     // last callbacks) while the io_context still exists.
     if (buckets) buckets->Shutdown();
+    sns_sender.reset();  // queued SNS deliveries and retries are abandoned
     logs_delivery.reset();
     delivery.reset();
     services.reset();
@@ -279,6 +296,34 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->http = std::make_unique<HttpServer>(http_options, *impl->dispatcher);
   OT_ASSIGN_OR_RETURN(impl->port, impl->http->Listen(listen.first, listen.second));
 
+  // SNS: topics and subscriptions in the metadata DB, a signing key sealed there, and delivery
+  // threads posting to subscribers (sns.md).
+  OT_ASSIGN_OR_RETURN(impl->sns_store,
+                      monitor::SnsStore::Open(*impl->metadata, env, impl->state.account_id));
+  OT_ASSIGN_OR_RETURN(monitor::SnsSigningKey sns_key,
+                      monitor::LoadOrCreateSnsSigningKey(
+                          *impl->metadata, env, impl->state.master_key, impl->state.home_region));
+  SnsTransportOptions sns_transport;
+  sns_transport.ca_bundle = config.outbound_ca_bundle;
+  sns_transport.tls_verify = !config.outbound_tls_insecure;
+  impl->sns_transport = NewCurlSnsTransport(sns_transport);
+  monitor::SnsSenderOptions sender_options;
+  if (!config.sns_retry_delay.empty()) {
+    OT_ASSIGN_OR_RETURN(auto delay, trail::ParseDuration(config.sns_retry_delay));
+    sender_options.retry_delay_override =
+        std::chrono::duration_cast<std::chrono::milliseconds>(delay);
+  }
+  impl->sns_sender = std::make_unique<monitor::SnsSender>(*impl->sns_transport, sender_options);
+  monitor::SnsServiceOptions sns_options;
+  sns_options.base_url =
+      config.public_url.empty() ? ListenUrl(config, impl->port) : config.public_url;
+  while (!sns_options.base_url.empty() && sns_options.base_url.back() == '/') {
+    sns_options.base_url.pop_back();
+  }
+  impl->sns = std::make_unique<monitor::SnsService>(*impl->sns_store, *impl->sns_sender,
+                                                    std::move(sns_key), env, sns_options);
+  impl->services->sns = impl->sns.get();
+
   store::EventStore* store = impl->store.get();
   impl->http->Every(std::chrono::minutes(10), [store] {
     Status s = store->EnforceRetention();
@@ -298,11 +343,7 @@ uint16_t Server::port() const { return impl_->port; }
 
 void Server::Run() {
   const DataDirState& s = impl_->state;
-  std::string host = impl_->config.listen.substr(0, impl_->config.listen.rfind(':'));
-  if (host == "0.0.0.0" || host == "::" || host == "[::]") host = "127.0.0.1";
-  if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
-  bool tls = !impl_->config.tls_cert.empty() || impl_->config.tls_self_signed;
-  std::string endpoint = (tls ? "https://" : "http://") + host + ":" + std::to_string(impl_->port);
+  std::string endpoint = ListenUrl(impl_->config, impl_->port);
   std::printf("OpenTrail listening on %s\n", endpoint.c_str());
   std::printf("  account %s, home region %s, data in %s\n", s.account_id.c_str(),
               s.home_region.c_str(), impl_->config.data_dir.c_str());

@@ -35,6 +35,11 @@ struct ServerConfig {
   // a bucket's own "ca_bundle" wins) and whether to skip verification altogether.
   std::string outbound_ca_bundle;
   bool outbound_tls_insecure = false;
+  // SNS: the base URL put in SubscribeURL, UnsubscribeURL and SigningCertURL (empty = the
+  // listen address with its scheme), and a delay replacing every delivery retry delay (empty =
+  // the delivery policy's, 20 s by default; e.g. "200ms" for tests).
+  std::string public_url;
+  std::string sns_retry_delay;
   // Written once listening: the bound port, for scripts and tests that use port 0.
   std::string port_file;
 };

@@ -24,6 +24,7 @@ class IamRegistry;
 }  // namespace ot::iam
 namespace ot::monitor {
 class LogStore;
+class SnsService;
 }  // namespace ot::monitor
 
 namespace ot::api::handlers {
@@ -41,6 +42,7 @@ struct Services {
   iam::IamRegistry* iam = nullptr;             // users, groups, keys, policies, MFA, sessions
   trail::SigningKeys* signing_keys = nullptr;  // digest-signing keys (ListPublicKeys)
   monitor::LogStore* logs = nullptr;           // CloudWatch Logs groups, events, metric filters
+  monitor::SnsService* sns = nullptr;          // SNS topics, subscriptions, delivery
 };
 
 // One authenticated call.

@@ -1,5 +1,6 @@
 #include "api/handlers/iam_operations.h"
 #include "api/handlers/operation.h"
+#include "api/handlers/sns_operations.h"
 
 namespace ot::api::handlers {
 namespace {
@@ -63,6 +64,9 @@ constexpr std::string_view kStsXmlns = "https://sts.amazonaws.com/doc/2011-06-15
 constexpr std::string_view kIam = "iam.amazonaws.com";
 constexpr std::string_view kIamXmlns = "https://iam.amazonaws.com/doc/2010-05-08/";
 
+constexpr std::string_view kSns = "sns.amazonaws.com";
+constexpr std::string_view kSnsXmlns = "http://sns.amazonaws.com/doc/2010-03-31/";
+
 // {name, event_source, action (iam.md §4.7), xmlns, read_only, needs_authorization, handler}.
 constexpr QueryOperation kQueryOperations[] = {
     {"GetCallerIdentity", kSts, "sts:GetCallerIdentity", kStsXmlns, true, false,
@@ -121,6 +125,27 @@ constexpr QueryOperation kQueryOperations[] = {
      &DeleteVirtualMFADevice},
     {"SimulatePrincipalPolicy", kIam, "iam:SimulatePrincipalPolicy", kIamXmlns, true, true,
      &SimulatePrincipalPolicy},
+    // SNS (sns.md §2). ConfirmSubscription needs no permission: the token is the authority (it
+    // may come unsigned through the SubscribeURL).
+    {"CreateTopic", kSns, "sns:CreateTopic", kSnsXmlns, false, true, &CreateTopic},
+    {"DeleteTopic", kSns, "sns:DeleteTopic", kSnsXmlns, false, true, &DeleteTopic},
+    {"ListTopics", kSns, "sns:ListTopics", kSnsXmlns, true, true, &ListTopics},
+    {"GetTopicAttributes", kSns, "sns:GetTopicAttributes", kSnsXmlns, true, true,
+     &GetTopicAttributes},
+    {"SetTopicAttributes", kSns, "sns:SetTopicAttributes", kSnsXmlns, false, true,
+     &SetTopicAttributes},
+    {"Subscribe", kSns, "sns:Subscribe", kSnsXmlns, false, true, &Subscribe},
+    {"ConfirmSubscription", kSns, "sns:ConfirmSubscription", kSnsXmlns, false, false,
+     &ConfirmSubscription},
+    {"Unsubscribe", kSns, "sns:Unsubscribe", kSnsXmlns, false, true, &Unsubscribe},
+    {"ListSubscriptions", kSns, "sns:ListSubscriptions", kSnsXmlns, true, true, &ListSubscriptions},
+    {"ListSubscriptionsByTopic", kSns, "sns:ListSubscriptionsByTopic", kSnsXmlns, true, true,
+     &ListSubscriptionsByTopic},
+    {"GetSubscriptionAttributes", kSns, "sns:GetSubscriptionAttributes", kSnsXmlns, true, true,
+     &GetSubscriptionAttributes},
+    {"SetSubscriptionAttributes", kSns, "sns:SetSubscriptionAttributes", kSnsXmlns, false, true,
+     &SetSubscriptionAttributes},
+    {"Publish", kSns, "sns:Publish", kSnsXmlns, false, true, &Publish},
 };
 
 template <size_t N>

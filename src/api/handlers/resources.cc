@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/handlers/operation.h"
+#include "api/handlers/sns_operations.h"
 #include "iam/iam.h"
 
 namespace ot::api::handlers {
@@ -76,6 +77,7 @@ std::string JsonResource(const Services& services, const CallContext& ctx, std::
 
 std::string QueryResource(const Services& services, const CallContext& ctx, std::string_view action,
                           const QueryParams& params) {
+  if (action.starts_with("sns:")) return SnsResource(services, ctx, action, params);
   if (!action.starts_with("iam:")) return "*";
   const std::string account = services.account_id;
   auto get = [&](std::string_view name) { return std::string(params.Get(name).value_or("")); };

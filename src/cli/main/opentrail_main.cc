@@ -126,6 +126,12 @@ int main(int argc, char** argv) {
                       "Serve HTTPS with a local CA and certificate made under DATA_DIR/tls");
   serve_cmd->add_flag("--allow-plain-http", serve.allow_plain_http,
                       "Also serve plain HTTP (on a TLS port, or on a non-loopback address)");
+  serve_cmd->add_option("--public-url", serve.public_url,
+                        "Base URL subscribers reach the server at, for SNS SubscribeURL, "
+                        "UnsubscribeURL and SigningCertURL (default: the listen address)");
+  serve_cmd->add_option("--sns-retry-delay", serve.sns_retry_delay,
+                        "Delay between SNS delivery retries, replacing the delivery policy's "
+                        "(e.g. 200ms; default: the policy's, 20s)");
   serve_cmd->add_option("--outbound-ca-bundle", serve.outbound_ca_bundle,
                         "PEM CAs trusted for the server's own https calls (default: system)");
   serve_cmd->add_flag("--outbound-tls-insecure", serve.outbound_tls_insecure,

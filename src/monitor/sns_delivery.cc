@@ -1,0 +1,187 @@
+#include "monitor/sns_delivery.h"
+
+#include <cmath>
+
+#include "api/protocol/json_value.h"
+#include "common/log.h"
+
+namespace ot::monitor {
+namespace {
+
+Status Invalid(std::string_view reason) {
+  return Status(Error::kInvalidParameter,
+                "Invalid parameter: DeliveryPolicy: " + std::string(reason));
+}
+
+Status ReadInt(const api::JsonValue& obj, std::string_view name, int lo, int hi, int* out) {
+  auto v = obj.Get(name);
+  if (!v) return Status::Ok();
+  std::optional<int64_t> n =
+      v->type() == api::JsonValue::Type::kNumber ? v->AsInt() : std::optional<int64_t>();
+  if (!n || *n < lo || *n > hi) {
+    return Invalid(std::string(name) + " must be an integer between " + std::to_string(lo) +
+                   " and " + std::to_string(hi));
+  }
+  *out = static_cast<int>(*n);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SnsRetryPolicy> ParseSnsDeliveryPolicy(std::string_view json, bool subscription) {
+  auto doc = api::JsonDocument::Parse(json);
+  if (!doc.ok() || !(*doc)->root().is_object()) return Invalid("not a JSON object");
+  SnsRetryPolicy p;
+  std::optional<api::JsonValue> retry;
+  if (subscription) {
+    retry = (*doc)->root().Get("healthyRetryPolicy");
+  } else if (auto http = (*doc)->root().Get("http")) {
+    if (!http->is_object()) return Invalid("http must be an object");
+    retry = http->Get("defaultHealthyRetryPolicy");
+  }
+  if (!retry) return p;
+  if (!retry->is_object()) return Invalid("the healthy retry policy must be an object");
+  OT_RETURN_IF_ERROR(ReadInt(*retry, "numRetries", 0, 100, &p.num_retries));
+  OT_RETURN_IF_ERROR(ReadInt(*retry, "numNoDelayRetries", 0, 100, &p.num_no_delay_retries));
+  OT_RETURN_IF_ERROR(ReadInt(*retry, "numMinDelayRetries", 0, 100, &p.num_min_delay_retries));
+  OT_RETURN_IF_ERROR(ReadInt(*retry, "numMaxDelayRetries", 0, 100, &p.num_max_delay_retries));
+  OT_RETURN_IF_ERROR(ReadInt(*retry, "minDelayTarget", 1, 3600, &p.min_delay_seconds));
+  OT_RETURN_IF_ERROR(ReadInt(*retry, "maxDelayTarget", 1, 3600, &p.max_delay_seconds));
+  if (auto b = retry->Get("backoffFunction")) {
+    if (!b->is_string()) return Invalid("backoffFunction must be a string");
+    p.backoff = std::string(b->AsString());
+    if (p.backoff != "linear" && p.backoff != "arithmetic" && p.backoff != "geometric" &&
+        p.backoff != "exponential") {
+      return Invalid("backoffFunction must be linear, arithmetic, geometric or exponential");
+    }
+  }
+  if (p.min_delay_seconds > p.max_delay_seconds) {
+    return Invalid("minDelayTarget must not exceed maxDelayTarget");
+  }
+  if (p.num_no_delay_retries + p.num_min_delay_retries + p.num_max_delay_retries > p.num_retries) {
+    return Invalid(
+        "numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries exceeds numRetries");
+  }
+  return p;
+}
+
+std::vector<std::chrono::milliseconds> SnsRetrySchedule(const SnsRetryPolicy& p) {
+  using std::chrono::milliseconds;
+  std::vector<milliseconds> out;
+  const double lo = p.min_delay_seconds * 1000.0, hi = p.max_delay_seconds * 1000.0;
+  for (int i = 0; i < p.num_no_delay_retries; ++i) out.push_back(milliseconds(0));
+  for (int i = 0; i < p.num_min_delay_retries; ++i) {
+    out.push_back(milliseconds(static_cast<int64_t>(lo)));
+  }
+  const int backoff =
+      p.num_retries - p.num_no_delay_retries - p.num_min_delay_retries - p.num_max_delay_retries;
+  for (int i = 0; i < backoff; ++i) {
+    // x runs from 0 (first backoff retry: min delay) to 1 (last: max delay).
+    double x = backoff == 1 ? 0.0 : static_cast<double>(i) / (backoff - 1);
+    double f = x;
+    if (p.backoff == "arithmetic") {
+      f = x * x;
+    } else if (p.backoff == "geometric") {
+      f = lo > 0 ? (std::pow(hi / lo, x) - 1.0) / std::max(hi / lo - 1.0, 1e-9) : x;
+      if (hi == lo) f = 0;
+    } else if (p.backoff == "exponential") {
+      f = backoff == 1 ? 0.0 : (std::pow(2.0, i) - 1.0) / (std::pow(2.0, backoff - 1) - 1.0);
+    }
+    out.push_back(milliseconds(static_cast<int64_t>(std::llround(lo + (hi - lo) * f))));
+  }
+  for (int i = 0; i < p.num_max_delay_retries; ++i) {
+    out.push_back(milliseconds(static_cast<int64_t>(hi)));
+  }
+  return out;
+}
+
+SnsSender::SnsSender(SnsTransport& transport, SnsSenderOptions options)
+    : transport_(transport), options_(std::move(options)) {
+  for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this] { Work(); });
+}
+
+SnsSender::~SnsSender() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void SnsSender::Enqueue(SnsDelivery delivery) {
+  {
+    std::lock_guard lock(mu_);
+    Job job;
+    job.delivery = std::move(delivery);
+    queue_.emplace(std::chrono::steady_clock::now(), std::move(job));
+  }
+  cv_.notify_one();
+}
+
+SnsSenderStats SnsSender::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void SnsSender::Work() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (stopping_) return;
+    if (queue_.empty()) {
+      cv_.wait(lock);
+      continue;
+    }
+    auto due = queue_.begin()->first;
+    if (due > std::chrono::steady_clock::now()) {
+      cv_.wait_until(lock, due);
+      continue;
+    }
+    Job job = std::move(queue_.begin()->second);
+    queue_.erase(queue_.begin());
+    stats_.attempts++;
+    lock.unlock();
+
+    const auto start = std::chrono::steady_clock::now();
+    if (job.attempt == 0) job.first_attempt = start;
+    bool wanted = !job.delivery.still_wanted || job.delivery.still_wanted();
+    SnsHttpResult r;
+    if (wanted) {
+      r = transport_.Post(job.delivery.url, job.delivery.headers, job.delivery.body,
+                          options_.request_timeout);
+    }
+    job.attempt++;
+    const auto end = std::chrono::steady_clock::now();
+
+    lock.lock();
+    if (!wanted) continue;
+    if (r.status >= 200 && r.status < 300) {
+      stats_.delivered++;
+      continue;
+    }
+    const bool permanent = r.status >= 400 && r.status < 500;
+    const size_t retry = job.attempt - 1;  // index of the next retry's delay
+    std::string what = r.status != 0 ? "HTTP " + std::to_string(r.status) : r.error;
+    if (permanent || retry >= job.delivery.retry_delays.size()) {
+      stats_.failed++;
+      Log(LogLevel::kWarn, "SNS delivery to " + job.delivery.url + " failed (" + what + "), " +
+                               (permanent ? "permanent failure" : "retries exhausted") +
+                               "; subscription " + job.delivery.subscription_arn);
+      continue;
+    }
+    auto delay = options_.retry_delay_override.value_or(job.delivery.retry_delays[retry]);
+    if (end + delay - job.first_attempt > options_.max_lifetime) {
+      stats_.failed++;
+      Log(LogLevel::kWarn, "SNS delivery to " + job.delivery.url + " expired after an hour");
+      continue;
+    }
+    stats_.retried++;
+    Log(LogLevel::kInfo, "SNS delivery to " + job.delivery.url + " failed (" + what + "), retry " +
+                             std::to_string(job.attempt) + " in " + std::to_string(delay.count()) +
+                             " ms");
+    queue_.emplace(end + delay, std::move(job));
+    cv_.notify_one();
+  }
+}
+
+}  // namespace ot::monitor
