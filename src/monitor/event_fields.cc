@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include <charconv>
 #include <cstring>
 #include <mutex>
@@ -115,6 +117,19 @@ EventState::Entry& EventState::ResolveEntry(const Selector& selector) {
   entries_.push_back(entry);
   slot = (uint64_t{generation_} << 32) | (entries_.size() - 1);
   return entries_.back();
+}
+
+bool EventState::ContainsTerm(uint32_t id, std::string_view term) {
+  if (term.empty()) return true;
+  if (id >= slots_.size()) slots_.resize(id + 1, 0);
+  uint64_t& slot = slots_[id];
+  if ((slot >> 32) == generation_) return (slot & 1) != 0;
+  // glibc's memmem (two-way with SIMD) beats string_view::find's memchr-then-compare loop on
+  // CloudTrail JSON, where a term's first letter recurs every few bytes.
+  const bool found =
+      ::memmem(message_.data(), message_.size(), term.data(), term.size()) != nullptr;
+  slot = (uint64_t{generation_} << 32) | (found ? 1 : 0);
+  return found;
 }
 
 uint32_t InternSelector(std::string_view path) {

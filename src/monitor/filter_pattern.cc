@@ -148,11 +148,11 @@ bool SegmentMatches(const CompiledPattern& p, size_t first, size_t last,
   return true;
 }
 
-bool TermsMatch(const CompiledPattern& p, std::string_view message) {
+bool TermsMatch(const CompiledPattern& p, EventState& event) {
   bool any_seen = false;
   bool any_found = false;
   for (const internal::Term& term : p.terms) {
-    const bool found = message.find(term.text) != std::string_view::npos;
+    const bool found = event.ContainsTerm(term.id, term.text);
     switch (term.mode) {
       case internal::Term::Mode::kRequired:
         if (!found) return false;
@@ -299,7 +299,7 @@ bool Matches(const FilterPattern& pattern, const EventFields& event) {
     case PatternKind::kRegex:
       return p.regexes[0].Search(state.message());
     case PatternKind::kTerms:
-      return TermsMatch(p, state.message());
+      return TermsMatch(p, state);
   }
   return false;
 }

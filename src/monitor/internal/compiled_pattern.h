@@ -80,6 +80,7 @@ struct Term {
   enum class Mode : uint8_t { kRequired, kAny, kExcluded };
   std::string text;  // substring to look for; empty = matches everything (`" "`)
   Mode mode = Mode::kRequired;
+  uint32_t id = 0;  // InternSelector("term:" + text): EventState remembers whether it occurs
 };
 
 // One column of a space-delimited pattern.

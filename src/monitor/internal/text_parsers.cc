@@ -51,6 +51,8 @@ Status ParseTermsPattern(size_t begin, size_t end, CompiledPattern* out) {
       while (pos < end && !IsSpace(t[pos])) ++pos;
       term.text = std::string(t.substr(start, pos - start));
     }
+    // Terms share ids with selectors' table under a prefix no selector has (they start "$").
+    term.id = InternSelector("term:" + term.text);
     out->terms.push_back(std::move(term));
   }
 }
