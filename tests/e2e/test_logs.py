@@ -41,8 +41,9 @@ def test_groups_streams_and_events_with_the_cli(server):
     server.aws("logs", "put-retention-policy", "--log-group-name", g, "--retention-in-days", "7")
     groups = server.aws("logs", "describe-log-groups", "--log-group-name-prefix", g)["logGroups"]
     assert groups[0]["retentionInDays"] == 7
-    server.aws("logs", "delete-retention-policy", "--log-group-name", g)
-    groups = server.aws("logs", "describe-log-groups", "--log-group-name-prefix", g)["logGroups"]
+    logs = server.client("logs")
+    logs.delete_retention_policy(logGroupName=g)
+    groups = logs.describe_log_groups(logGroupNamePrefix=g)["logGroups"]
     assert "retentionInDays" not in groups[0]
 
     server.aws("logs", "create-log-stream", "--log-group-name", g, "--log-stream-name", "web-1")
@@ -67,8 +68,8 @@ def test_groups_streams_and_events_with_the_cli(server):
     assert [s["logStreamName"] for s in streams] == ["web-1"]
     assert streams[0]["lastEventTimestamp"] == t - 1
 
-    server.aws("logs", "delete-log-stream", "--log-group-name", g, "--log-stream-name", "web-1")
-    server.aws("logs", "delete-log-group", "--log-group-name", g)
+    logs.delete_log_stream(logGroupName=g, logStreamName="web-1")
+    logs.delete_log_group(logGroupName=g)
     gone = server.aws("logs", "delete-log-group", "--log-group-name", g, check=False)
     assert "ResourceNotFoundException" in err(gone)
 
@@ -137,14 +138,15 @@ def test_metric_filters_and_test_metric_filter(server):
                          "--filter-name", "x", "--filter-pattern", "", "--metric-transformations",
                          "metricName=M,metricNamespace=N,metricValue=1", check=False)
     assert "ResourceNotFoundException" in err(nogroup)
+    logs = server.client("logs")
+    one = [{"metricName": "M", "metricNamespace": "N", "metricValue": "1"}]
     for i in range(5):
-        server.aws("logs", "put-metric-filter", "--log-group-name", g, "--filter-name", f"re{i}",
-                   "--filter-pattern", f"%err{i}%", "--metric-transformations",
-                   "metricName=M,metricNamespace=N,metricValue=1")
-    sixth = server.aws("logs", "put-metric-filter", "--log-group-name", g, "--filter-name", "re5",
-                       "--filter-pattern", "%err5%", "--metric-transformations",
-                       "metricName=M,metricNamespace=N,metricValue=1", check=False)
-    assert "LimitExceededException" in err(sixth)
+        logs.put_metric_filter(logGroupName=g, filterName=f"re{i}", filterPattern=f"%err{i}%",
+                               metricTransformations=one)
+    with pytest.raises(botocore.exceptions.ClientError) as sixth:
+        logs.put_metric_filter(logGroupName=g, filterName="re5", filterPattern="%err5%",
+                               metricTransformations=one)
+    assert sixth.value.response["Error"]["Code"] == "LimitExceededException"
 
     root = json.dumps({"userIdentity": {"type": "Root"}, "eventType": "AwsApiCall"})
     service = json.dumps({"userIdentity": {"type": "Root", "invokedBy": "x.amazonaws.com"},
@@ -154,7 +156,6 @@ def test_metric_filters_and_test_metric_filter(server):
     assert [m["eventNumber"] for m in tested["matches"]] == [1]
     assert tested["matches"][0]["extractedValues"]["$.userIdentity.type"] == "Root"
 
-    logs = server.client("logs")
     logs.delete_metric_filter(logGroupName=g, filterName="root-use")
     with pytest.raises(botocore.exceptions.ClientError) as gone:
         logs.delete_metric_filter(logGroupName=g, filterName="root-use")
