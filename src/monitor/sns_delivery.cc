@@ -95,8 +95,8 @@ std::vector<std::chrono::milliseconds> SnsRetrySchedule(const SnsRetryPolicy& p)
   return out;
 }
 
-SnsSender::SnsSender(SnsTransport& transport, SnsSenderOptions options)
-    : transport_(transport), options_(std::move(options)) {
+SnsSender::SnsSender(SnsTransport& transport, Clock& clock, SnsSenderOptions options)
+    : transport_(transport), clock_(clock), options_(std::move(options)) {
   for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this] { Work(); });
 }
 
@@ -114,7 +114,7 @@ void SnsSender::Enqueue(SnsDelivery delivery) {
     std::lock_guard lock(mu_);
     Job job;
     job.delivery = std::move(delivery);
-    queue_.emplace(std::chrono::steady_clock::now(), std::move(job));
+    queue_.emplace(clock_.Mono(), std::move(job));
   }
   cv_.notify_one();
 }
@@ -133,7 +133,7 @@ void SnsSender::Work() {
       continue;
     }
     auto due = queue_.begin()->first;
-    if (due > std::chrono::steady_clock::now()) {
+    if (due > clock_.Mono()) {
       cv_.wait_until(lock, due);
       continue;
     }
@@ -142,7 +142,7 @@ void SnsSender::Work() {
     stats_.attempts++;
     lock.unlock();
 
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = clock_.Mono();
     if (job.attempt == 0) job.first_attempt = start;
     bool wanted = !job.delivery.still_wanted || job.delivery.still_wanted();
     SnsHttpResult r;
@@ -151,7 +151,7 @@ void SnsSender::Work() {
                           options_.request_timeout);
     }
     job.attempt++;
-    const auto end = std::chrono::steady_clock::now();
+    const auto end = clock_.Mono();
 
     lock.lock();
     if (!wanted) continue;

@@ -86,7 +86,9 @@ struct SnsSenderStats {
 
 class SnsSender {
  public:
-  SnsSender(SnsTransport& transport, SnsSenderOptions options);
+  // `clock.Mono()` times attempts and retries (it must be the steady clock's time: the threads
+  // wait on it).
+  SnsSender(SnsTransport& transport, Clock& clock, SnsSenderOptions options);
   ~SnsSender();  // stops the threads; queued deliveries are abandoned
   void Enqueue(SnsDelivery delivery);
   SnsSenderStats stats() const;
@@ -100,6 +102,7 @@ class SnsSender {
   void Work();
 
   SnsTransport& transport_;
+  Clock& clock_;
   SnsSenderOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -4,6 +4,7 @@
 
 #include "api/handlers/operation.h"
 #include "buckets/bucket_registry.h"
+#include "buckets/http_post.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "iam/iam.h"
@@ -15,7 +16,6 @@
 #include "server/dispatcher.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
-#include "server/sns_transport.h"
 #include "server/tls_setup.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
@@ -81,6 +81,21 @@ Status SetUpTransport(const ServerConfig& config, const std::string& host, Env& 
   }
   return Status::Ok();
 }
+
+// SNS delivery's HTTP client: buckets' verified outbound POST.
+class SnsHttpTransport final : public monitor::SnsTransport {
+ public:
+  explicit SnsHttpTransport(buckets::HttpPostOptions options) : options_(std::move(options)) {}
+  monitor::SnsHttpResult Post(const std::string& url,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              const std::string& body, std::chrono::milliseconds timeout) override {
+    buckets::HttpPostResult r = buckets::HttpPost(options_, url, headers, body, timeout);
+    return {r.status, std::move(r.error)};
+  }
+
+ private:
+  buckets::HttpPostOptions options_;
+};
 
 // The URL clients reach the server at: scheme of the listener, its host (a wildcard address
 // becomes 127.0.0.1) and the bound port.
@@ -303,17 +318,18 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   OT_ASSIGN_OR_RETURN(monitor::SnsSigningKey sns_key,
                       monitor::LoadOrCreateSnsSigningKey(
                           *impl->metadata, env, impl->state.master_key, impl->state.home_region));
-  SnsTransportOptions sns_transport;
+  buckets::HttpPostOptions sns_transport;
   sns_transport.ca_bundle = config.outbound_ca_bundle;
   sns_transport.tls_verify = !config.outbound_tls_insecure;
-  impl->sns_transport = NewCurlSnsTransport(sns_transport);
+  impl->sns_transport = std::make_unique<SnsHttpTransport>(sns_transport);
   monitor::SnsSenderOptions sender_options;
   if (!config.sns_retry_delay.empty()) {
     OT_ASSIGN_OR_RETURN(auto delay, trail::ParseDuration(config.sns_retry_delay));
     sender_options.retry_delay_override =
         std::chrono::duration_cast<std::chrono::milliseconds>(delay);
   }
-  impl->sns_sender = std::make_unique<monitor::SnsSender>(*impl->sns_transport, sender_options);
+  impl->sns_sender =
+      std::make_unique<monitor::SnsSender>(*impl->sns_transport, env.clock, sender_options);
   monitor::SnsServiceOptions sns_options;
   sns_options.base_url =
       config.public_url.empty() ? ListenUrl(config, impl->port) : config.public_url;

@@ -1,0 +1,206 @@
+#include "monitor/sns_delivery.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "support/matchers.h"
+
+namespace ot::monitor {
+namespace {
+
+using ::ot::testing::IsOk;
+using std::chrono::milliseconds;
+
+std::vector<int64_t> Seconds(const std::vector<milliseconds>& delays) {
+  std::vector<int64_t> out;
+  for (auto d : delays) out.push_back(d.count() / 1000);
+  return out;
+}
+
+TEST(SnsRetrySchedule, DefaultIsThreeRetriesTwentySecondsApart) {
+  EXPECT_EQ(
+      SnsRetrySchedule(SnsRetryPolicy{}),
+      (std::vector<milliseconds>{milliseconds(20000), milliseconds(20000), milliseconds(20000)}));
+}
+
+TEST(SnsRetrySchedule, PhasesAndBackoffFunctions) {
+  SnsRetryPolicy p;
+  p.num_retries = 8;
+  p.num_no_delay_retries = 1;
+  p.num_min_delay_retries = 1;
+  p.num_max_delay_retries = 1;
+  p.min_delay_seconds = 10;
+  p.max_delay_seconds = 50;
+  p.backoff = "linear";
+  EXPECT_EQ(Seconds(SnsRetrySchedule(p)), (std::vector<int64_t>{0, 10, 10, 20, 30, 40, 50, 50}));
+  p.backoff = "exponential";  // (2^i - 1) / (2^4 - 1) of the range
+  EXPECT_EQ(Seconds(SnsRetrySchedule(p)), (std::vector<int64_t>{0, 10, 10, 12, 18, 28, 50, 50}));
+  p.backoff = "arithmetic";  // quadratic
+  auto arithmetic = Seconds(SnsRetrySchedule(p));
+  EXPECT_EQ(arithmetic.front(), 0);
+  EXPECT_EQ(arithmetic[2], 10);
+  EXPECT_EQ(arithmetic[6], 50);
+  EXPECT_LT(arithmetic[3], 20);  // below linear in between
+  p.backoff = "geometric";
+  auto geometric = Seconds(SnsRetrySchedule(p));
+  EXPECT_EQ(geometric[2], 10);
+  EXPECT_EQ(geometric[6], 50);
+  for (size_t i = 3; i < 7; ++i) EXPECT_GE(geometric[i], geometric[i - 1]);
+  p = SnsRetryPolicy{};
+  p.num_retries = 0;
+  EXPECT_TRUE(SnsRetrySchedule(p).empty());
+}
+
+TEST(SnsDeliveryPolicy, ParsesTopicAndSubscriptionForms) {
+  auto topic = ParseSnsDeliveryPolicy(
+      R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":1,"maxDelayTarget":5,)"
+      R"("numRetries":5,"backoffFunction":"exponential"}}})",
+      false);
+  ASSERT_THAT(topic.status(), IsOk());
+  EXPECT_EQ(topic->num_retries, 5);
+  EXPECT_EQ(topic->min_delay_seconds, 1);
+  EXPECT_EQ(topic->max_delay_seconds, 5);
+  EXPECT_EQ(topic->backoff, "exponential");
+  auto sub = ParseSnsDeliveryPolicy(R"({"healthyRetryPolicy":{"numRetries":1}})", true);
+  ASSERT_THAT(sub.status(), IsOk());
+  EXPECT_EQ(sub->num_retries, 1);
+  EXPECT_EQ(sub->min_delay_seconds, 20);
+}
+
+TEST(SnsDeliveryPolicy, RejectsOutOfRangeValues) {
+  for (std::string_view bad : {
+           R"(not json)",
+           R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":101}}})",
+           R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":0}}})",
+           R"({"http":{"defaultHealthyRetryPolicy":{"maxDelayTarget":3601}}})",
+           R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":30,"maxDelayTarget":20}}})",
+           R"({"http":{"defaultHealthyRetryPolicy":{"backoffFunction":"cubic"}}})",
+           R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":2,"numNoDelayRetries":3}}})",
+           R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":"3"}}})",
+       }) {
+    auto r = ParseSnsDeliveryPolicy(bad, false);
+    EXPECT_EQ(r.status().code(), Error::kInvalidParameter) << bad;
+    EXPECT_EQ(r.status().message().rfind("Invalid parameter: DeliveryPolicy", 0), 0u) << bad;
+  }
+}
+
+// Answers with the scripted statuses in turn (then 200), recording every body.
+class ScriptedTransport final : public SnsTransport {
+ public:
+  explicit ScriptedTransport(std::vector<int> statuses) : statuses_(std::move(statuses)) {}
+  SnsHttpResult Post(const std::string& url,
+                     const std::vector<std::pair<std::string, std::string>>&,
+                     const std::string& body, milliseconds) override {
+    std::lock_guard lock(mu_);
+    bodies_.push_back(url + " " + body);
+    times_.push_back(std::chrono::steady_clock::now());
+    int status = next_ < statuses_.size() ? statuses_[next_++] : 200;
+    if (status == 0) return {0, "connection refused"};
+    return {status, ""};
+  }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mu_);
+    return bodies_;
+  }
+  std::vector<std::chrono::steady_clock::time_point> times() {
+    std::lock_guard lock(mu_);
+    return times_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<int> statuses_;
+  size_t next_ = 0;
+  std::vector<std::string> bodies_;
+  std::vector<std::chrono::steady_clock::time_point> times_;
+};
+
+SnsDelivery Delivery(std::vector<milliseconds> delays) {
+  SnsDelivery d;
+  d.url = "http://127.0.0.1:9/hook";
+  d.body = "{\"MessageId\":\"m1\"}";
+  d.retry_delays = std::move(delays);
+  return d;
+}
+
+bool WaitFor(SnsSender& sender, uint64_t done) {
+  for (int i = 0; i < 500; ++i) {
+    SnsSenderStats s = sender.stats();
+    if (s.delivered + s.failed >= done) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return false;
+}
+
+TEST(SnsSender, RetriesServerErrorsAndTransportFailuresThenDeliversOnce) {
+  ScriptedTransport transport({500, 0, 503});
+  SnsSender sender(transport, RealClock(), SnsSenderOptions{});
+  sender.Enqueue(Delivery({milliseconds(30), milliseconds(30), milliseconds(30)}));
+  ASSERT_TRUE(WaitFor(sender, 1));
+  std::this_thread::sleep_for(milliseconds(100));  // nothing more arrives after success
+  auto bodies = transport.bodies();
+  ASSERT_EQ(bodies.size(), 4u);
+  for (const auto& b : bodies) EXPECT_EQ(b, bodies[0]);  // the same body every time
+  auto times = transport.times();
+  for (size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], milliseconds(30));
+  SnsSenderStats s = sender.stats();
+  EXPECT_EQ(s.delivered, 1u);
+  EXPECT_EQ(s.retried, 3u);
+  EXPECT_EQ(s.failed, 0u);
+}
+
+TEST(SnsSender, ClientErrorsArePermanent) {
+  ScriptedTransport transport({404});
+  SnsSender sender(transport, RealClock(), SnsSenderOptions{});
+  sender.Enqueue(Delivery({milliseconds(10), milliseconds(10), milliseconds(10)}));
+  ASSERT_TRUE(WaitFor(sender, 1));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(transport.bodies().size(), 1u);
+  EXPECT_EQ(sender.stats().failed, 1u);
+}
+
+TEST(SnsSender, GivesUpAfterTheLastRetry) {
+  ScriptedTransport transport({500, 500, 500, 500, 500});
+  SnsSender sender(transport, RealClock(), SnsSenderOptions{});
+  sender.Enqueue(Delivery({milliseconds(5), milliseconds(5)}));
+  ASSERT_TRUE(WaitFor(sender, 1));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_EQ(transport.bodies().size(), 3u);  // the first attempt and two retries
+  EXPECT_EQ(sender.stats().failed, 1u);
+}
+
+TEST(SnsSender, OverrideReplacesThePolicyDelays) {
+  ScriptedTransport transport({500});
+  SnsSenderOptions options;
+  options.retry_delay_override = milliseconds(10);
+  SnsSender sender(transport, RealClock(), options);
+  auto start = std::chrono::steady_clock::now();
+  sender.Enqueue(Delivery({milliseconds(20000)}));
+  ASSERT_TRUE(WaitFor(sender, 1));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(5000));
+  EXPECT_EQ(sender.stats().delivered, 1u);
+}
+
+TEST(SnsSender, DropsDeliveriesNoLongerWanted) {
+  ScriptedTransport transport({500});
+  SnsSender sender(transport, RealClock(), SnsSenderOptions{});
+  std::atomic<bool> wanted{true};
+  SnsDelivery d = Delivery({milliseconds(20)});
+  d.still_wanted = [&wanted] { return wanted.load(); };
+  sender.Enqueue(std::move(d));
+  for (int i = 0; i < 200 && transport.bodies().empty(); ++i) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  wanted = false;
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(transport.bodies().size(), 1u);
+  EXPECT_EQ(sender.stats().delivered, 0u);
+}
+
+}  // namespace
+}  // namespace ot::monitor
