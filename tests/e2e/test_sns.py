@@ -3,6 +3,7 @@ an http endpoint on 127.0.0.1 that confirms its subscription through SubscribeUR
 signed notifications, verified with the certificate from SigningCertURL (python cryptography)."""
 import base64
 import http.server
+import subprocess
 import json
 import threading
 import time
@@ -29,7 +30,7 @@ class Hook:
     """A tiny HTTP endpoint: records every POST; the first `fail` POSTs of type Notification get
     a 500."""
 
-    def __init__(self, fail=0):
+    def __init__(self, fail=0, tls=None):
         self.received = []  # (headers dict, body text, status answered)
         self.fail = fail
         self.lock = threading.Lock()
@@ -53,9 +54,15 @@ class Hook:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls:  # (cert, key): serve HTTPS
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hook"
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_port}/hook"
 
     def messages(self, kind=None):
         with self.lock:
@@ -117,7 +124,8 @@ def sns_error(excinfo):
 
 
 def subscribe_and_confirm(srv, sns, topic, hook):
-    arn = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=hook.url)["SubscriptionArn"]
+    protocol = hook.url.split(":", 1)[0]
+    arn = sns.subscribe(TopicArn=topic, Protocol=protocol, Endpoint=hook.url)["SubscriptionArn"]
     assert arn == "pending confirmation"
     headers, msg, _ = hook.wait("SubscriptionConfirmation")[-1]
     with urllib.request.urlopen(msg["SubscribeURL"], timeout=10) as r:
@@ -424,4 +432,42 @@ def test_topics_subscriptions_and_signing_key_survive_restart(tmp_path):
         assert msg["SigningCertURL"].rsplit("/", 1)[1] == confirm["SigningCertURL"].rsplit("/", 1)[1]
     finally:
         h.close()
+        s.stop()
+
+
+def openssl_cert(directory, name):
+    """A self-signed certificate for 127.0.0.1 made by the openssl command."""
+    cert, key = directory / f"{name}.pem", directory / f"{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", f"/CN={name}",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def test_https_endpoints_must_present_a_trusted_certificate(tmp_path):
+    trusted = openssl_cert(tmp_path, "trusted-hook")
+    stranger = openssl_cert(tmp_path, "unknown-hook")
+    s = Server(tmp_path / "data", extra_args=["--sns-retry-delay", "100ms",
+                                              "--outbound-ca-bundle", str(trusted[0])]).start()
+    good, bad = Hook(tls=trusted), Hook(tls=stranger)
+    try:
+        sns = s.client("sns")
+        topic = sns.create_topic(Name="tls")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="https", Endpoint=bad.url)
+        sub_arn, _, confirm = subscribe_and_confirm(s, sns, topic, good)
+        verify(s, confirm)
+        sns.publish(TopicArn=topic, Message="over TLS")
+        assert good.wait("Notification")[-1][1]["Message"] == "over TLS"
+        # The endpoint whose certificate the server cannot verify never gets a byte of it.
+        deadline = time.time() + 10
+        log = s.data_dir / "server.log"
+        while "TLS certificate not trusted" not in log.read_text() and time.time() < deadline:
+            time.sleep(0.1)
+        assert "TLS certificate not trusted" in log.read_text()
+        assert bad.messages() == []
+    finally:
+        good.close()
+        bad.close()
         s.stop()
