@@ -392,6 +392,50 @@ def test_topic_policy_refuses_a_strangers_subscribe(srv, hook):
      ("NotFound", 404, "Subscription does not exist")),
     (lambda s, t: s.list_subscriptions_by_topic(TopicArn=t + "-missing"),
      ("NotFound", 404, "Topic does not exist")),
+    (lambda s, t: s.create_topic(Name="errors-topic", Attributes={"Owner": "1"}),
+     ("InvalidParameter", 400, "Invalid parameter: Attributes Reason: Owner is read-only")),
+    (lambda s, t: s.create_topic(Name="errors-topic", Attributes={"Colour": "blue"}),
+     ("InvalidParameter", 400, "Invalid parameter: Attributes Reason: Unknown attribute Colour")),
+    (lambda s, t: s.create_topic(Name="errors-topic2", Attributes={"DisplayName": "x" * 101}),
+     ("InvalidParameter", 400, "Invalid parameter: DisplayName")),
+    (lambda s, t: s.set_topic_attributes(TopicArn=t, AttributeName="Policy", AttributeValue=""),
+     ("InvalidParameter", 400, "Invalid parameter: Policy Error: Syntax errors in policy.")),
+    (lambda s, t: s.set_topic_attributes(TopicArn=t + "-missing", AttributeName="DisplayName",
+                                         AttributeValue="x"),
+     ("NotFound", 404, "Topic does not exist")),
+    (lambda s, t: s.publish(TopicArn=t, Message="x", MessageStructure="xml"),
+     ("InvalidParameter", 400, "Invalid parameter: MessageStructure")),
+    (lambda s, t: s.publish(TopicArn=t, Message="{", MessageStructure="json"),
+     ("InvalidParameter", 400,
+      "Invalid parameter: Message Structure - JSON message body failed to parse")),
+    (lambda s, t: s.publish(TopicArn=t, TargetArn=t, Message="x"),
+     ("InvalidParameter", 400, "Invalid parameter: TopicArn or TargetArn Reason: both were "
+                               "given")),
+    (lambda s, t: s.publish(TopicArn=t, Message="x", MessageAttributes={
+        "k": {"DataType": "Colour", "StringValue": "v"}}),
+     ("InvalidParameter", 400, "Invalid parameter: The message attribute 'k' has an invalid "
+      "message attribute type, the set of supported type prefixes is Binary, Number, and "
+      "String.")),
+    (lambda s, t: s.subscribe(TopicArn=t, Protocol="email", Endpoint="a@example.com"),
+     ("InvalidParameter", 400, "Invalid parameter: Protocol Reason: email subscriptions are not "
+                               "supported by this server (http, https)")),
+    (lambda s, t: s.subscribe(TopicArn=t, Protocol="http", Endpoint="http://127.0.0.1:9/",
+                              Attributes={"RawMessageDelivery": "yes"}),
+     ("InvalidParameter", 400, "Invalid parameter: RawMessageDelivery")),
+    (lambda s, t: s.subscribe(TopicArn=t, Protocol="http", Endpoint="http://127.0.0.1:9/",
+                              Attributes={"FilterPolicy": "{}"}),
+     ("InvalidParameter", 400, "Invalid parameter: Attributes Reason: FilterPolicy is not "
+                               "supported by this server")),
+    (lambda s, t: s.subscribe(TopicArn=t + "-missing", Protocol="http",
+                              Endpoint="http://127.0.0.1:9/"),
+     ("NotFound", 404, "Topic does not exist")),
+    (lambda s, t: s.get_subscription_attributes(
+        SubscriptionArn=t + ":6b0e71bd-7e97-4d97-80ce-4a0994e55286"),
+     ("NotFound", 404, "Subscription does not exist")),
+    (lambda s, t: s.confirm_subscription(TopicArn=t, Token=""),
+     ("InvalidParameter", 400, "Invalid parameter: Token")),
+    (lambda s, t: s.list_topics(NextToken="bogus"),
+     ("InvalidParameter", 400, "Invalid parameter: NextToken")),
 ])
 def test_errors(srv, call, expected):
     sns = srv.client("sns")
@@ -399,6 +443,40 @@ def test_errors(srv, call, expected):
     with pytest.raises(botocore.exceptions.ClientError) as e:
         call(sns, topic)
     assert sns_error(e) == expected
+
+
+def test_unsigned_links_answer_with_query_errors(srv):
+    sns = srv.client("sns")
+    topic = sns.create_topic(Name="errors-topic")["TopicArn"]
+    for url, status, code in [
+            (f"{srv.endpoint}/?Action=ConfirmSubscription&TopicArn={topic}&Token=abc", 400,
+             "InvalidParameter"),
+            (f"{srv.endpoint}/?Action=Unsubscribe&SubscriptionArn={topic}:"
+             "6b0e71bd-7e97-4d97-80ce-4a0994e55286", 404, "NotFound")]:
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url, timeout=10)
+        body = e.value.read().decode()
+        assert e.value.code == status and f"<Code>{code}</Code>" in body
+        assert 'xmlns="http://sns.amazonaws.com/doc/2010-03-31/"' in body
+    # A signed request for an action SNS does not have: InvalidAction in SNS's namespace.
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    key, secret = srv.keys()
+    req = botocore.awsrequest.AWSRequest(
+        method="POST", url=srv.endpoint + "/", data="Action=AddPermission&Version=2010-03-31",
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret), "sns",
+                            REGION).add_auth(req)
+    prepared = req.prepare()
+    r = urllib.request.Request(prepared.url, data=prepared.body.encode()
+                               if isinstance(prepared.body, str) else prepared.body,
+                               method="POST", headers=dict(prepared.headers))
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(r, timeout=10)
+    body = e.value.read().decode()
+    assert e.value.code == 400 and "<Code>InvalidAction</Code>" in body
+    assert 'xmlns="http://sns.amazonaws.com/doc/2010-03-31/"' in body
 
 
 def test_calls_are_recorded_as_sns_events(srv):

@@ -135,7 +135,6 @@ Result<Outcome> SetTopicAttributes(const Services& services, const CallContext&,
   std::string value(params.Get("AttributeValue").value_or(""));
   if (ReadOnlyTopicAttribute(name)) return SnsInvalid("AttributeName");
   OT_RETURN_IF_ERROR(internal::ValidateTopicAttribute(name, value));
-  if (name == "Policy" && value.empty()) return SnsInvalid("Policy Error: empty policy");
   OT_RETURN_IF_ERROR(sns->store().SetTopicAttribute(arn, name, value));
   Outcome out;
   out.resources = internal::SnsTopicResource(arn);
