@@ -34,7 +34,9 @@ struct ValidateLogsOptions {
   // Either holds {"Metadata": {...}} or the flat {name: value} map.
   std::string from_dir;
   std::string metadata_dir;
-  int concurrency = 8;  // digests fetched and log files checked in parallel
+  // Digests fetched and log files checked in parallel. Many requests in flight let the server
+  // commit their call records in fewer groups: 32 is ~25% faster than 8 against our server.
+  int concurrency = 32;
 };
 
 using ObjectMetadata = std::map<std::string, std::string>;  // x-amz-meta-* names, no prefix
@@ -84,7 +86,7 @@ struct ValidationPlan {
   bool verbose = false;
   // Threads fetching and checking: digests ahead of the walk (which stays in chain order) and
   // log files as soon as their digest is valid; each over its own keep-alive connection.
-  int concurrency = 8;
+  int concurrency = 32;
 };
 
 // Walks the digests newest → oldest, checks signatures and log-file hashes, writes the AWS CLI's
