@@ -436,6 +436,24 @@ def test_topic_policy_refuses_a_strangers_subscribe(srv, hook):
      ("InvalidParameter", 400, "Invalid parameter: Token")),
     (lambda s, t: s.list_topics(NextToken="bogus"),
      ("InvalidParameter", 400, "Invalid parameter: NextToken")),
+    (lambda s, t: s.publish(Message="x"),
+     ("InvalidParameter", 400, "Invalid parameter: TopicArn or TargetArn Reason: no value for "
+                               "required parameter")),
+    (lambda s, t: s.publish(TopicArn=t, Message="x", MessageAttributes={
+        "k": {"DataType": "String", "StringValue": ""}}),
+     ("InvalidParameter", 400, "Invalid parameter: The message attribute 'k' must contain "
+      "non-empty message attribute value for message attribute type 'String'.")),
+    (lambda s, t: s.publish(TopicArn=t, Message="x", MessageAttributes={
+        f"k{i}": {"DataType": "String", "StringValue": "v"} for i in range(11)}),
+     ("InvalidParameter", 400, "Invalid parameter: MessageAttributes Reason: at most 10 message "
+                               "attributes")),
+    (lambda s, t: s.confirm_subscription(TopicArn=t, Token="abc",
+                                         AuthenticateOnUnsubscribe="maybe"),
+     ("InvalidParameter", 400, "Invalid parameter: AuthenticateOnUnsubscribe")),
+    (lambda s, t: s.set_subscription_attributes(
+        SubscriptionArn=t + ":6b0e71bd-7e97-4d97-80ce-4a0994e55286", AttributeName="Colour",
+        AttributeValue="x"),
+     ("InvalidParameter", 400, "Invalid parameter: Attributes Reason: Unknown attribute Colour")),
 ])
 def test_errors(srv, call, expected):
     sns = srv.client("sns")
@@ -458,6 +476,12 @@ def test_unsigned_links_answer_with_query_errors(srv):
         body = e.value.read().decode()
         assert e.value.code == status and f"<Code>{code}</Code>" in body
         assert 'xmlns="http://sns.amazonaws.com/doc/2010-03-31/"' in body
+    # AuthenticateOnUnsubscribe needs a signed confirmation.
+    url = (f"{srv.endpoint}/?Action=ConfirmSubscription&TopicArn={topic}&Token=abc"
+           "&AuthenticateOnUnsubscribe=true")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(url, timeout=10)
+    assert e.value.code == 403 and "<Code>AuthorizationError</Code>" in e.value.read().decode()
     # A signed request for an action SNS does not have: InvalidAction in SNS's namespace.
     import botocore.auth
     import botocore.awsrequest
