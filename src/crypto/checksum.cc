@@ -11,21 +11,43 @@
 namespace ot::crypto {
 namespace {
 
-// Reflected table-driven CRCs: byte-at-a-time over a 256-entry table is ~1 GB/s, far above what
-// one upload needs; the tables are built once at compile time.
+// Reflected CRCs, slicing-by-8 (Intel's method: eight bytes per step through eight tables); about
+// 4x the byte-at-a-time loop. The tables are built once at compile time.
 template <typename T, T kPoly>
-constexpr std::array<T, 256> CrcTable() {
-  std::array<T, 256> table{};
+constexpr std::array<std::array<T, 256>, 8> CrcTables() {
+  std::array<std::array<T, 256>, 8> t{};
   for (uint32_t i = 0; i < 256; ++i) {
     T c = i;
     for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ kPoly : c >> 1;
-    table[i] = c;
+    t[0][i] = c;
   }
-  return table;
+  for (uint32_t i = 0; i < 256; ++i) {
+    for (size_t s = 1; s < 8; ++s) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xff];
+  }
+  return t;
 }
 
-constexpr auto kCrc32cTable = CrcTable<uint32_t, 0x82F63B78u>();
-constexpr auto kCrc64NvmeTable = CrcTable<uint64_t, 0x9A6C9329AC4BC9B5ull>();
+constexpr auto kCrc32cTables = CrcTables<uint32_t, 0x82F63B78u>();
+constexpr auto kCrc64NvmeTables = CrcTables<uint64_t, 0x9A6C9329AC4BC9B5ull>();
+
+// `c` is the running (inverted) CRC; bytes are combined little-endian, as the tables expect.
+template <typename T>
+T CrcUpdate(const std::array<std::array<T, 256>, 8>& t, T c, std::string_view data) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  size_t n = data.size();
+  while (n >= 8) {
+    uint64_t word = 0;
+    for (int i = 7; i >= 0; --i) word = (word << 8) | p[i];
+    word ^= static_cast<uint64_t>(c);
+    T next = 0;
+    for (size_t i = 0; i < 8; ++i) next ^= t[7 - i][(word >> (8 * i)) & 0xff];
+    c = next;
+    p += 8;
+    n -= 8;
+  }
+  while (n-- > 0) c = t[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+  return c;
+}
 
 std::string BigEndian(uint64_t v, int bytes) {
   std::string out(static_cast<size_t>(bytes), '\0');
@@ -66,15 +88,11 @@ bool EqualsFold(std::string_view a, std::string_view b) {
 }  // namespace
 
 uint32_t Crc32c(std::string_view data, uint32_t crc) {
-  uint32_t c = ~crc;
-  for (unsigned char b : data) c = kCrc32cTable[(c ^ b) & 0xff] ^ (c >> 8);
-  return ~c;
+  return ~CrcUpdate<uint32_t>(kCrc32cTables, ~crc, data);
 }
 
 uint64_t Crc64Nvme(std::string_view data, uint64_t crc) {
-  uint64_t c = ~crc;
-  for (unsigned char b : data) c = kCrc64NvmeTable[(c ^ b) & 0xff] ^ (c >> 8);
-  return ~c;
+  return ~CrcUpdate<uint64_t>(kCrc64NvmeTables, ~crc, data);
 }
 
 std::string_view ChecksumName(ChecksumAlgorithm algorithm) {
