@@ -452,7 +452,8 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   Sidecar meta;
   meta.content_type = std::string(request.content_type);
   meta.last_modified = FormatIso8601Millis(env_.clock.Now());
-  meta.etag_hex = crypto::Md5Hex(request.body);
+  meta.etag_hex =
+      request.md5_hex.empty() ? crypto::Md5Hex(request.body) : std::string(request.md5_hex);
   meta.metadata = request.metadata;
   meta.content_encoding = std::string(request.content_encoding);
   meta.checksums = request.checksums;

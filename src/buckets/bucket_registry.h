@@ -90,6 +90,9 @@ struct PutObjectRequest {
   // Verified whole-object checksums to keep and return: lowercase algorithm ("crc32", "sha256",
   // …) → base64 value.
   std::map<std::string, std::string> checksums;
+  // Lowercase hex MD5 of `body` when the caller has it already (a verified Content-MD5); empty →
+  // computed here. Local buckets only.
+  std::string_view md5_hex;
 };
 
 // What S3 reports about one local object (ListObjects, GetObject, HeadObject).

@@ -256,6 +256,13 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
     return Status(Error::kMetadataTooLarge,
                   "Your metadata headers exceed the maximum allowed metadata size");
   }
+  // The ETag is the body's MD5: one pass over the body, none when Content-MD5 was verified.
+  std::string md5_hex;
+  if (auto it = request.checksums.find("md5"); it != request.checksums.end()) {
+    md5_hex = HexEncode(Base64Decode(it->second).value_or(""));
+  }
+  if (md5_hex.size() != 32) md5_hex = crypto::Md5Hex(request.body);
+  put.md5_hex = md5_hex;
   S3Outcome out;
   for (const auto& [alg, value] : request.checksums) {
     if (alg == "md5") continue;
@@ -265,7 +272,7 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
   OT_RETURN_IF_ERROR(services.buckets->PutObject(put));
   out.outcome.request_parameters = S3RequestParameters(request);
   out.outcome.resources = S3Resources(request);
-  out.headers.emplace_back("ETag", "\"" + crypto::Md5Hex(request.body) + "\"");
+  out.headers.emplace_back("ETag", "\"" + md5_hex + "\"");
   return out;
 }
 
