@@ -142,9 +142,9 @@ TEST(CanonicalRequest, AcceptsUnsignedPayloadOnlyForS3) {
 }
 
 TEST(CanonicalRequest, StreamingPayloadsAreSignedLiteralsOnlyForS3) {
-  for (std::string mode : {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-                           "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-                           "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}) {
+  for (std::string mode :
+       {"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}) {
     SCOPED_TRACE(mode);
     TestRequest r = WithHost().Header("x-amz-content-sha256", mode);
 
