@@ -32,12 +32,34 @@ Result<SnsRetryPolicy> ParseSnsDeliveryPolicy(std::string_view json, bool subscr
   auto doc = api::JsonDocument::Parse(json);
   if (!doc.ok() || !(*doc)->root().is_object()) return Invalid("not a JSON object");
   SnsRetryPolicy p;
-  std::optional<api::JsonValue> retry;
+  std::optional<api::JsonValue> retry, request;
   if (subscription) {
     retry = (*doc)->root().Get("healthyRetryPolicy");
+    request = (*doc)->root().Get("requestPolicy");
   } else if (auto http = (*doc)->root().Get("http")) {
     if (!http->is_object()) return Invalid("http must be an object");
     retry = http->Get("defaultHealthyRetryPolicy");
+    request = http->Get("defaultRequestPolicy");
+    if (auto d = http->Get("disableSubscriptionOverrides")) {
+      if (d->type() != api::JsonValue::Type::kBool) {
+        return Invalid("disableSubscriptionOverrides must be a boolean");
+      }
+      p.disable_subscription_overrides = d->AsBool();
+    }
+  }
+  if (request) {
+    auto type = request->is_object() ? request->Get("headerContentType") : std::nullopt;
+    if (!request->is_object() || (type && !type->is_string())) {
+      return Invalid("headerContentType must be a string");
+    }
+    if (type) {
+      p.header_content_type = std::string(type->AsString());
+      for (char c : p.header_content_type) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          return Invalid("headerContentType must be printable");
+        }
+      }
+    }
   }
   if (!retry) return p;
   if (!retry->is_object()) return Invalid("the healthy retry policy must be an object");

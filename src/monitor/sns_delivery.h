@@ -34,10 +34,17 @@ struct SnsRetryPolicy {
   int min_delay_seconds = 20;
   int max_delay_seconds = 20;
   std::string backoff = "linear";  // linear | arithmetic | geometric | exponential
+  // Not retry settings, but read from the same document: the request policy's
+  // headerContentType (empty = "text/plain; charset=UTF-8") and, for a topic's policy,
+  // disableSubscriptionOverrides (subscriptions' own policies are then ignored).
+  std::string header_content_type;
+  bool disable_subscription_overrides = false;
 };
 
-// The retry policy of a topic's DeliveryPolicy JSON ({"http":{"defaultHealthyRetryPolicy":…}}),
-// or of a subscription's ({"healthyRetryPolicy":…}); members left out keep their defaults.
+// The retry policy of a topic's DeliveryPolicy JSON ({"http":{"defaultHealthyRetryPolicy":…,
+// "disableSubscriptionOverrides":…,"defaultRequestPolicy":{"headerContentType":…}}}), or of a
+// subscription's ({"healthyRetryPolicy":…,"requestPolicy":…}); members left out keep their
+// defaults.
 // kInvalidParameter "Invalid parameter: DeliveryPolicy: <reason>" for a malformed document or
 // values outside SNS's limits (numRetries 0–100, delays 1–3600 s, min ≤ max, the phase counts
 // not exceeding numRetries, a known backoffFunction).

@@ -75,21 +75,28 @@ std::string SnsService::SubscribeUrl(std::string_view topic_arn, std::string_vie
 }
 
 SnsRetryPolicy SnsService::PolicyFor(const SnsTopic& topic, const SnsSubscription& sub) const {
-  if (auto it = sub.attributes.find("DeliveryPolicy"); it != sub.attributes.end()) {
-    if (auto p = ParseSnsDeliveryPolicy(it->second, true); p.ok()) return *p;
-  }
+  SnsRetryPolicy topic_policy;
   if (auto it = topic.attributes.find("DeliveryPolicy"); it != topic.attributes.end()) {
-    if (auto p = ParseSnsDeliveryPolicy(it->second, false); p.ok()) return *p;
+    if (auto p = ParseSnsDeliveryPolicy(it->second, false); p.ok()) topic_policy = *p;
   }
-  return SnsRetryPolicy{};
+  if (topic_policy.disable_subscription_overrides) return topic_policy;
+  if (auto it = sub.attributes.find("DeliveryPolicy"); it != sub.attributes.end()) {
+    if (auto p = ParseSnsDeliveryPolicy(it->second, true); p.ok()) {
+      if (p->header_content_type.empty()) p->header_content_type = topic_policy.header_content_type;
+      return *p;
+    }
+  }
+  return topic_policy;
 }
 
 Status SnsService::Send(const SnsTopic& topic, const SnsSubscription& sub, SnsMessage m, bool raw) {
   SnsDelivery d;
   d.url = sub.endpoint;
   d.subscription_arn = sub.arn;
-  d.retry_delays = SnsRetrySchedule(PolicyFor(topic, sub));
-  d.headers = {{"Content-Type", "text/plain; charset=UTF-8"},
+  SnsRetryPolicy policy = PolicyFor(topic, sub);
+  d.retry_delays = SnsRetrySchedule(policy);
+  d.headers = {{"Content-Type", policy.header_content_type.empty() ? "text/plain; charset=UTF-8"
+                                                                   : policy.header_content_type},
                {"User-Agent", "Amazon Simple Notification Service Agent"},
                {"x-amz-sns-message-type", std::string(SnsMessageTypeName(m.type))},
                {"x-amz-sns-message-id", m.message_id},

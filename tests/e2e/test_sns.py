@@ -265,11 +265,22 @@ def test_raw_delivery_and_cli_publish(srv, hook, tmp_path):
     sub_arn, _, _ = subscribe_and_confirm(srv, sns, topic, hook)
     srv.aws("sns", "set-subscription-attributes", "--subscription-arn", sub_arn,
             "--attribute-name", "RawMessageDelivery", "--attribute-value", "true")
+    sns.set_subscription_attributes(
+        SubscriptionArn=sub_arn, AttributeName="DeliveryPolicy",
+        AttributeValue=json.dumps({"requestPolicy": {"headerContentType": "application/json"}}))
     out = srv.aws("sns", "publish", "--topic-arn", topic, "--message", "hello & bye",
                   "--subject", "S 1")
     headers, body, _ = hook.wait("Notification")[-1]
     assert body == "hello & bye" and headers["x-amz-sns-rawdelivery"] == "true"
+    assert headers["Content-Type"] == "application/json"
     assert headers["x-amz-sns-message-id"] == out["MessageId"]
+    # A topic policy that disables subscription overrides wins over the subscription's.
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(
+        {"http": {"disableSubscriptionOverrides": True,
+                  "defaultRequestPolicy": {"headerContentType": "text/csv"}}}))
+    sns.publish(TopicArn=topic, Message="second")
+    headers, body, _ = hook.wait("Notification", 2)[-1]
+    assert body == "second" and headers["Content-Type"] == "text/csv"
 
 
 def test_signed_confirm_and_subscription_listing(srv, hook):

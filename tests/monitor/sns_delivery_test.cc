@@ -66,10 +66,24 @@ TEST(SnsDeliveryPolicy, ParsesTopicAndSubscriptionForms) {
   EXPECT_EQ(topic->min_delay_seconds, 1);
   EXPECT_EQ(topic->max_delay_seconds, 5);
   EXPECT_EQ(topic->backoff, "exponential");
-  auto sub = ParseSnsDeliveryPolicy(R"({"healthyRetryPolicy":{"numRetries":1}})", true);
+  EXPECT_FALSE(topic->disable_subscription_overrides);
+  EXPECT_EQ(topic->header_content_type, "");
+  auto sub = ParseSnsDeliveryPolicy(
+      R"({"healthyRetryPolicy":{"numRetries":1},"requestPolicy":{"headerContentType":)"
+      R"("application/json"}})",
+      true);
   ASSERT_THAT(sub.status(), IsOk());
   EXPECT_EQ(sub->num_retries, 1);
   EXPECT_EQ(sub->min_delay_seconds, 20);
+  EXPECT_EQ(sub->header_content_type, "application/json");
+  auto locked = ParseSnsDeliveryPolicy(
+      R"({"http":{"disableSubscriptionOverrides":true,"defaultRequestPolicy":)"
+      R"({"headerContentType":"application/json"}}})",
+      false);
+  ASSERT_THAT(locked.status(), IsOk());
+  EXPECT_TRUE(locked->disable_subscription_overrides);
+  EXPECT_EQ(locked->header_content_type, "application/json");
+  EXPECT_EQ(locked->num_retries, 3);
 }
 
 TEST(SnsDeliveryPolicy, RejectsOutOfRangeValues) {
@@ -82,6 +96,8 @@ TEST(SnsDeliveryPolicy, RejectsOutOfRangeValues) {
            R"({"http":{"defaultHealthyRetryPolicy":{"backoffFunction":"cubic"}}})",
            R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":2,"numNoDelayRetries":3}}})",
            R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":"3"}}})",
+           R"({"http":{"disableSubscriptionOverrides":"yes"}})",
+           R"({"http":{"defaultRequestPolicy":{"headerContentType":7}}})",
        }) {
     auto r = ParseSnsDeliveryPolicy(bad, false);
     EXPECT_EQ(r.status().code(), Error::kInvalidParameter) << bad;
