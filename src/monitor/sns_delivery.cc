@@ -126,6 +126,7 @@ SnsSender::~SnsSender() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    cancel_ = true;
   }
   cv_.notify_all();
   for (auto& t : threads_) t.join();
@@ -170,7 +171,7 @@ void SnsSender::Work() {
     SnsHttpResult r;
     if (wanted) {
       r = transport_.Post(job.delivery.url, job.delivery.headers, job.delivery.body,
-                          options_.request_timeout);
+                          options_.request_timeout, cancel_);
     }
     job.attempt++;
     const auto end = clock_.Mono();

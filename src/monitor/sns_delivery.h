@@ -7,6 +7,7 @@
 // A message is retried at most `num_retries` times and never after one hour. Retries resend the
 // same body (same MessageId and signature). In memory: a restart abandons queued retries.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -60,13 +61,15 @@ struct SnsHttpResult {
   std::string error;
 };
 
-// The HTTP client the sender uses (curl in the server; a fake in tests). Thread-safe.
+// The HTTP client the sender uses (curl in the server; a fake in tests). Thread-safe. A POST
+// should give up soon after `*cancel` becomes true (the sender is stopping).
 class SnsTransport {
  public:
   virtual ~SnsTransport() = default;
   virtual SnsHttpResult Post(const std::string& url,
                              const std::vector<std::pair<std::string, std::string>>& headers,
-                             const std::string& body, std::chrono::milliseconds timeout) = 0;
+                             const std::string& body, std::chrono::milliseconds timeout,
+                             const std::atomic<bool>& cancel) = 0;
 };
 
 struct SnsDelivery {
@@ -96,7 +99,7 @@ class SnsSender {
   // `clock.Mono()` times attempts and retries (it must be the steady clock's time: the threads
   // wait on it).
   SnsSender(SnsTransport& transport, Clock& clock, SnsSenderOptions options);
-  ~SnsSender();  // stops the threads; queued deliveries are abandoned
+  ~SnsSender();  // stops the threads; queued deliveries and POSTs in flight are abandoned
   void Enqueue(SnsDelivery delivery);
   SnsSenderStats stats() const;
 
@@ -114,6 +117,7 @@ class SnsSender {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::atomic<bool> cancel_{false};  // stopping_, for POSTs in flight
   std::multimap<std::chrono::steady_clock::time_point, Job> queue_;
   SnsSenderStats stats_;
   std::vector<std::thread> threads_;

@@ -88,8 +88,9 @@ class SnsHttpTransport final : public monitor::SnsTransport {
   explicit SnsHttpTransport(buckets::HttpPostOptions options) : options_(std::move(options)) {}
   monitor::SnsHttpResult Post(const std::string& url,
                               const std::vector<std::pair<std::string, std::string>>& headers,
-                              const std::string& body, std::chrono::milliseconds timeout) override {
-    buckets::HttpPostResult r = buckets::HttpPost(options_, url, headers, body, timeout);
+                              const std::string& body, std::chrono::milliseconds timeout,
+                              const std::atomic<bool>& cancel) override {
+    buckets::HttpPostResult r = buckets::HttpPost(options_, url, headers, body, timeout, &cancel);
     return {r.status, std::move(r.error)};
   }
 

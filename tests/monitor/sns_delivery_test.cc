@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -111,7 +112,7 @@ class ScriptedTransport final : public SnsTransport {
   explicit ScriptedTransport(std::vector<int> statuses) : statuses_(std::move(statuses)) {}
   SnsHttpResult Post(const std::string& url,
                      const std::vector<std::pair<std::string, std::string>>&,
-                     const std::string& body, milliseconds) override {
+                     const std::string& body, milliseconds, const std::atomic<bool>&) override {
     std::lock_guard lock(mu_);
     bodies_.push_back(url + " " + body);
     times_.push_back(std::chrono::steady_clock::now());
@@ -216,6 +217,32 @@ TEST(SnsSender, DropsDeliveriesNoLongerWanted) {
   std::this_thread::sleep_for(milliseconds(100));
   EXPECT_EQ(transport.bodies().size(), 1u);
   EXPECT_EQ(sender.stats().delivered, 0u);
+}
+
+// Hangs like an endpoint that never answers, until the sender cancels.
+class HangingTransport final : public SnsTransport {
+ public:
+  SnsHttpResult Post(const std::string&, const std::vector<std::pair<std::string, std::string>>&,
+                     const std::string&, milliseconds, const std::atomic<bool>& cancel) override {
+    entered = true;
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!cancel && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    return {0, "cancelled"};
+  }
+  std::atomic<bool> entered{false};
+};
+
+TEST(SnsSender, StoppingCancelsPostsInFlight) {
+  HangingTransport transport;
+  auto sender = std::make_unique<SnsSender>(transport, RealClock(), SnsSenderOptions{});
+  sender->Enqueue(Delivery({milliseconds(10)}));
+  for (int i = 0; i < 400 && !transport.entered; ++i) std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_TRUE(transport.entered);
+  auto start = std::chrono::steady_clock::now();
+  sender.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
 }
 
 }  // namespace
