@@ -584,3 +584,53 @@ def test_https_endpoints_must_present_a_trusted_certificate(tmp_path):
         good.close()
         bad.close()
         s.stop()
+
+
+def test_https_server_puts_https_urls_in_messages(tmp_path):
+    import ssl
+    s = Server(tmp_path / "data", extra_args=["--tls-self-signed"]).start()
+    h = Hook()
+    try:
+        sns = s.client("sns")
+        topic = sns.create_topic(Name="over-tls")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=h.url)
+        _, confirm, _ = h.wait("SubscriptionConfirmation")[-1]
+        assert confirm["SubscribeURL"].startswith(f"https://127.0.0.1:{s.port}/?Action=")
+        assert confirm["SigningCertURL"].startswith(f"https://127.0.0.1:{s.port}/")
+        context = ssl.create_default_context(cafile=str(s.tls_ca))
+        with urllib.request.urlopen(confirm["SubscribeURL"], timeout=10, context=context) as r:
+            assert "<ConfirmSubscriptionResult>" in r.read().decode()
+        with urllib.request.urlopen(confirm["SigningCertURL"], timeout=10, context=context) as r:
+            cert = x509.load_pem_x509_certificate(r.read())
+        cert.public_key().verify(base64.b64decode(confirm["Signature"]), string_to_sign(confirm),
+                                 padding.PKCS1v15(), hashes.SHA1())
+    finally:
+        h.close()
+        s.stop()
+
+
+def test_public_url_is_the_base_of_message_urls(tmp_path):
+    s = Server(tmp_path / "data",
+               extra_args=["--public-url", "https://sns.example.test:8443/"]).start()
+    h = Hook()
+    try:
+        sns = s.client("sns")
+        topic = sns.create_topic(Name="public")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=h.url)
+        _, confirm, _ = h.wait("SubscriptionConfirmation")[-1]
+        assert confirm["SubscribeURL"] == ("https://sns.example.test:8443/?Action="
+                                           f"ConfirmSubscription&TopicArn={topic}"
+                                           f"&Token={confirm['Token']}")
+        cert_path = confirm["SigningCertURL"].removeprefix("https://sns.example.test:8443")
+        assert cert_path.startswith("/SimpleNotificationService-")
+        # The certificate is served at that path on the server itself.
+        with urllib.request.urlopen(s.endpoint + cert_path, timeout=10) as r:
+            assert r.read().startswith(b"-----BEGIN CERTIFICATE-----")
+        arn = sns.confirm_subscription(TopicArn=topic, Token=confirm["Token"])["SubscriptionArn"]
+        sns.publish(TopicArn=topic, Message="m")
+        _, msg, _ = h.wait("Notification")[-1]
+        assert msg["UnsubscribeURL"] == ("https://sns.example.test:8443/?Action=Unsubscribe&"
+                                         f"SubscriptionArn={arn}")
+    finally:
+        h.close()
+        s.stop()
