@@ -650,7 +650,9 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
 
   // Digests are fetched ahead of the walk (up to two per thread, newest first, as listed) and
   // each valid digest's log files are queued at once: the walk and the report keep the CLI's
-  // order, the network and the hashing run in parallel. The pool goes before what its tasks use.
+  // order, the network and the hashing run in parallel. The pool is declared after everything its
+  // tasks use, so that an early return (a fatal error) stops it before those go away.
+  std::deque<LogCheck> logs;  // stable addresses: queued checks read their entry
   WorkPool pool(plan.concurrency);
   const size_t window = 2 * static_cast<size_t>(pool.size());
   struct Ahead {
@@ -686,7 +688,6 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
   };
 
   std::vector<Item> items;
-  std::deque<LogCheck> logs;  // stable addresses: queued checks read their entry
   int valid_digests = 0;
   int invalid_digests = 0;
   std::optional<SysMillis> found_start;
