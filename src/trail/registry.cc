@@ -163,12 +163,6 @@ Status TrailRegistry::ApplySpec(const TrailSpec& spec, std::string_view region, 
   }
   if (spec.cloud_watch_logs_log_group_arn && !spec.cloud_watch_logs_log_group_arn->empty()) {
     OT_RETURN_IF_ERROR(ValidateLogGroupArn(*spec.cloud_watch_logs_log_group_arn));
-    if (options_.log_group_exists &&
-        !options_.log_group_exists(*spec.cloud_watch_logs_log_group_arn)) {
-      return Status(
-          Error::kInvalidCloudWatchLogsLogGroupArn,
-          "The log group in " + *spec.cloud_watch_logs_log_group_arn + " does not exist.");
-    }
   }
   if (spec.cloud_watch_logs_role_arn && !spec.cloud_watch_logs_role_arn->empty()) {
     OT_RETURN_IF_ERROR(ValidateCloudWatchRoleArn(*spec.cloud_watch_logs_role_arn));
@@ -178,6 +172,13 @@ Status TrailRegistry::ApplySpec(const TrailSpec& spec, std::string_view region, 
   if (t->cloud_watch_logs_log_group_arn.has_value() != t->cloud_watch_logs_role_arn.has_value()) {
     return Status(Error::kInvalidParameterCombination,
                   "CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn must be given together.");
+  }
+  // The group must exist (checked after the pair rule, as CloudTrail reports the pair first).
+  if (spec.cloud_watch_logs_log_group_arn && !spec.cloud_watch_logs_log_group_arn->empty() &&
+      options_.log_group_exists &&
+      !options_.log_group_exists(*spec.cloud_watch_logs_log_group_arn)) {
+    return Status(Error::kInvalidCloudWatchLogsLogGroupArn,
+                  "The log group in " + *spec.cloud_watch_logs_log_group_arn + " does not exist.");
   }
   if (spec.include_global_service_events) {
     t->include_global_service_events = *spec.include_global_service_events;

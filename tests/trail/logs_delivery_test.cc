@@ -219,3 +219,38 @@ TEST_F(LogsDeliveryTest, AMissingGroupIsReportedInTheTrailStatus) {
 
 }  // namespace
 }  // namespace ot::trail
+
+namespace ot::trail {
+namespace {
+
+TEST(TrailRegistryLogGroup, TheGroupMustExistAndThePairRuleComesFirst) {
+  char tmpl[] = "/tmp/ot_registry_cwl_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  auto db = store::MetadataDb::Open(std::string(tmpl) + "/metadata.db");
+  ASSERT_THAT(db, IsOk());
+  RegistryOptions ro;
+  ro.account_id = std::string(kAccount);
+  ro.log_group_exists = [](std::string_view arn) { return arn == kGroupArn; };
+  auto registry = TrailRegistry::Open(**db, ro);
+  ASSERT_THAT(registry, IsOk());
+  TrailSpec spec;
+  spec.name = "trl";
+  spec.s3_bucket_name = "bkt";
+  spec.cloud_watch_logs_log_group_arn = "arn:aws:logs:us-east-1:111122223333:log-group:other:*";
+
+  auto alone = (*registry)->Create(spec, "us-east-1");
+  spec.cloud_watch_logs_role_arn = "arn:aws:iam::111122223333:role/cwl";
+  auto missing = (*registry)->Create(spec, "us-east-1");
+  spec.cloud_watch_logs_log_group_arn = std::string(kGroupArn);
+  auto created = (*registry)->Create(spec, "us-east-1");
+
+  EXPECT_THAT(alone, ot::testing::HasError(Error::kInvalidParameterCombination));
+  EXPECT_THAT(missing, ot::testing::HasError(Error::kInvalidCloudWatchLogsLogGroupArn));
+  ASSERT_THAT(created, IsOk());
+  EXPECT_EQ(created->cloud_watch_logs_log_group_arn, std::string(kGroupArn));
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+}
+
+}  // namespace
+}  // namespace ot::trail
