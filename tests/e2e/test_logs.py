@@ -264,3 +264,25 @@ def test_trail_delivers_selected_events_to_its_log_group_exactly_once(tmp_path):
         assert max(counts.values()) == 1, "an event was delivered twice"
     finally:
         srv.stop()
+
+
+def test_logs_actions_are_authorized_on_log_group_arns(server):
+    iam = server.client("iam")
+    user = f"logs-user-{uuid.uuid4().hex[:6]}"
+    iam.create_user(UserName=user)
+    account = server.aws("sts", "get-caller-identity")["Account"]
+    iam.put_user_policy(UserName=user, PolicyName="logs", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:PutMetricFilter"],
+                       "Resource": f"arn:aws:logs:us-east-1:{account}:log-group:team-a-*"}]}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    logs = server.client("logs", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+    allowed = f"team-a-{uuid.uuid4().hex[:6]}"
+
+    logs.create_log_group(logGroupName=allowed)
+    with pytest.raises(botocore.exceptions.ClientError) as denied:
+        logs.create_log_group(logGroupName=f"team-b-{uuid.uuid4().hex[:6]}")
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    with pytest.raises(botocore.exceptions.ClientError) as describe:
+        logs.describe_log_groups()
+    assert describe.value.response["Error"]["Code"] == "AccessDeniedException"
