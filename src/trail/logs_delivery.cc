@@ -55,17 +55,29 @@ void LogsDelivery::Stop() {
 }
 
 void LogsDelivery::Loop() {
-  uint64_t seen = 0;
   while (true) {
+    uint64_t before = 0;
     {
       std::lock_guard lock(stop_mu_);
       if (stopping_) return;
     }
-    store_.WaitForEventsAfter(seen, options_.poll);
-    const uint64_t last = store_.LastSequence();
+    {
+      std::lock_guard lock(mu_);
+      before = cursor_;
+    }
+    // Returns at once while a backlog remains after the cursor.
+    store_.WaitForEventsAfter(before, options_.poll);
     Result<size_t> r = RunOnce();
     if (r.ok()) {
-      seen = last;
+      uint64_t after = 0;
+      {
+        std::lock_guard lock(mu_);
+        after = cursor_;
+      }
+      if (after != before || store_.LastSequence() <= after) continue;
+      // No progress although events are pending (a trail's interval not recorded yet): pause.
+      std::unique_lock stop(stop_mu_);
+      stop_cv_.wait_for(stop, options_.poll, [this] { return stopping_; });
     } else {
       Log(LogLevel::kError, "CloudWatch Logs delivery failed (retrying): " + r.status().ToString());
       std::unique_lock lock(stop_mu_);
@@ -84,6 +96,7 @@ Result<size_t> LogsDelivery::RunOnce() {
     OT_ASSIGN_OR_RETURN(auto c, m.OptInt("cursor"));
     cursor = static_cast<uint64_t>(c.value_or(0));
   }
+  cursor_ = cursor;
   const uint64_t last = store_.LastSequence();
   if (last <= cursor) return size_t{0};
 
@@ -105,6 +118,7 @@ Result<size_t> LogsDelivery::RunOnce() {
     JsonWriter w;
     w.BeginObject().Key("cursor").Uint(last).EndObject();
     OT_RETURN_IF_ERROR(db_.PutDocument(kKind, kCursorId, w.str()));
+    cursor_ = last;
     return size_t{0};
   }
 
@@ -162,6 +176,7 @@ Result<size_t> LogsDelivery::RunOnce() {
   JsonWriter w;
   w.BeginObject().Key("cursor").Uint(chunk.back().sequence).EndObject();
   OT_RETURN_IF_ERROR(db_.PutDocument(kKind, kCursorId, w.str()));
+  cursor_ = chunk.back().sequence;
   return delivered;
 }
 

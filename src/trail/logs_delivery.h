@@ -69,7 +69,8 @@ class LogsDelivery {
   Env& env_;
   LogsDeliveryOptions options_;
   std::unique_ptr<store::EventStore::TailReader> reader_;
-  std::mutex mu_;  // one pass at a time
+  std::mutex mu_;        // one pass at a time; guards cursor_
+  uint64_t cursor_ = 0;  // the durable cursor as last read or written
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
