@@ -18,6 +18,7 @@ ROUNDS=${3:-3}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
 mkdir -p "$WORK"
+rm -f "$WORK/port"
 
 build/opentrail serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --port-file "$WORK/port" \
   --tls-self-signed --allow-plain-http --no-access-log >"$WORK/server.log" 2>&1 &
