@@ -1,7 +1,10 @@
 #include "server/http_server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -225,8 +228,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (res->body().empty() && beast::iequals(k, "Content-Length")) res->set(k, v);
     }
     beast::get_lowest_layer(stream_).expires_after(options_.read_timeout);
+    // TLS writes an answer as one socket send per 16 KiB record; corked, the kernel sends the
+    // whole answer at once instead of waking the peer for every record.
+    if constexpr (kTls) Cork(true);
     http::async_write(stream_, *res,
                       [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
+                        if constexpr (kTls) self->Cork(false);
                         if (ec || !self->keep_alive_) return self->Close();
                         self->Read();
                       });
@@ -243,6 +250,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
     }
     CloseSocket();
+  }
+
+  void Cork(bool on) {
+    int value = on ? 1 : 0;
+    ::setsockopt(Socket(stream_).native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
   }
 
   void CloseSocket() {
