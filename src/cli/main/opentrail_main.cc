@@ -185,7 +185,9 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--metadata-dir", validate.metadata_dir,
                            "With --from-dir: metadata sidecars MDIR/<key>.json (the server's "
                            "DATA/bucket-meta/<bucket>)");
-  validate_cmd->add_option("--concurrency", validate.concurrency, "Log files checked in parallel")
+  validate_cmd
+      ->add_option("--concurrency", validate.concurrency,
+                   "Digests fetched and log files checked in parallel")
       ->capture_default_str();
   AddClientOptions(validate_cmd, &validate.client);
 
