@@ -97,8 +97,10 @@ void FoldEqualitySets(CompiledPattern* p) {
       for (uint32_t& c : children) {
         if (c == members.front()) c = set_index;
       }
-      std::erase_if(children, [&](uint32_t c) {
-        return std::find(members.begin() + 1, members.end(), c) != members.end();
+      // (clang 14 cannot capture a structured binding: name it first.)
+      const std::vector<uint32_t>& folded = members;
+      std::erase_if(children, [&folded](uint32_t c) {
+        return std::find(folded.begin() + 1, folded.end(), c) != folded.end();
       });
       p->nodes.push_back(std::move(set));
     }
