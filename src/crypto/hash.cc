@@ -35,45 +35,42 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
-  OT_CHECK(ctx_ != nullptr);
-  OT_CHECK(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) == 1);
+namespace {
+
+// The incremental hashers share one EVP digest context life cycle.
+void* NewDigest(const EVP_MD* md) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  OT_CHECK(ctx != nullptr);
+  OT_CHECK(EVP_DigestInit_ex(ctx, md, nullptr) == 1);
+  return ctx;
 }
 
-Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
-
-void Sha256Hasher::Update(std::string_view data) {
-  OT_CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) == 1);
+void UpdateDigest(void* ctx, std::string_view data) {
+  OT_CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx), data.data(), data.size()) == 1);
 }
 
-std::string Sha256Hasher::Finish() {
+std::string FinishDigest(void* ctx) {
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned int len = 0;
-  OT_CHECK(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_),
+  OT_CHECK(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx),
                               reinterpret_cast<unsigned char*>(out.data()), &len) == 1);
   out.resize(len);
   return out;
 }
 
-Md5Hasher::Md5Hasher() : ctx_(EVP_MD_CTX_new()) {
-  OT_CHECK(ctx_ != nullptr);
-  OT_CHECK(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) == 1);
-}
+void FreeDigest(void* ctx) { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx)); }
 
-Md5Hasher::~Md5Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+}  // namespace
 
-void Md5Hasher::Update(std::string_view data) {
-  OT_CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) == 1);
-}
+Sha256Hasher::Sha256Hasher() : ctx_(NewDigest(EVP_sha256())) {}
+Sha256Hasher::~Sha256Hasher() { FreeDigest(ctx_); }
+void Sha256Hasher::Update(std::string_view data) { UpdateDigest(ctx_, data); }
+std::string Sha256Hasher::Finish() { return FinishDigest(ctx_); }
 
-std::string Md5Hasher::Finish() {
-  std::string out(EVP_MAX_MD_SIZE, '\0');
-  unsigned int len = 0;
-  OT_CHECK(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_),
-                              reinterpret_cast<unsigned char*>(out.data()), &len) == 1);
-  out.resize(len);
-  return out;
-}
+Md5Hasher::Md5Hasher() : ctx_(NewDigest(EVP_md5())) {}
+Md5Hasher::~Md5Hasher() { FreeDigest(ctx_); }
+void Md5Hasher::Update(std::string_view data) { UpdateDigest(ctx_, data); }
+std::string Md5Hasher::Finish() { return FinishDigest(ctx_); }
 
 std::string Md5Hex(std::string_view data) {
   Md5Hasher h;
