@@ -206,15 +206,7 @@ Result<Outcome> GetSubscriptionAttributes(const Services& services, const CallCo
       {"EffectiveDeliveryPolicy", effective},
   };
   if (auto p = attr("DeliveryPolicy")) entries.emplace_back("DeliveryPolicy", *p);
-  Outcome out;
-  Xml x;
-  x.Open("Attributes");
-  for (const auto& [k, v] : entries) {
-    x.Open("entry").Leaf("key", k).Leaf("value", v).Close("entry");
-  }
-  x.Close("Attributes");
-  out.body = x.Take();
-  return out;
+  return internal::SnsAttributesOutcome(entries);
 }
 
 Result<Outcome> SetSubscriptionAttributes(const Services& services, const CallContext&,

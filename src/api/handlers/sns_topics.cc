@@ -116,15 +116,7 @@ Result<Outcome> GetTopicAttributes(const Services& services, const CallContext&,
        {"DeliveryPolicy", "SignatureVersion", "KmsMasterKeyId", "TracingConfig"}) {
     if (auto v = attr(optional)) entries.emplace_back(std::string(optional), *v);
   }
-  Outcome out;
-  Xml x;
-  x.Open("Attributes");
-  for (const auto& [k, v] : entries) {
-    x.Open("entry").Leaf("key", k).Leaf("value", v).Close("entry");
-  }
-  x.Close("Attributes");
-  out.body = x.Take();
-  return out;
+  return internal::SnsAttributesOutcome(entries);
 }
 
 Result<Outcome> SetTopicAttributes(const Services& services, const CallContext&,

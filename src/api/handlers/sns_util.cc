@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/handlers/iam_util.h"
 #include "api/handlers/sns_operations.h"
 #include "monitor/sns_delivery.h"
 
@@ -18,6 +19,18 @@ Result<monitor::SnsService*> Sns(const Services& services) {
 
 Status SnsInvalid(std::string_view what) {
   return Status(Error::kInvalidParameter, "Invalid parameter: " + std::string(what));
+}
+
+Outcome SnsAttributesOutcome(const std::vector<std::pair<std::string, std::string>>& entries) {
+  Xml x;
+  x.Open("Attributes");
+  for (const auto& [k, v] : entries) {
+    x.Open("entry").Leaf("key", k).Leaf("value", v).Close("entry");
+  }
+  x.Close("Attributes");
+  Outcome out;
+  out.body = x.Take();
+  return out;
 }
 
 Result<std::string> SnsRequired(const QueryParams& params, std::string_view name) {

@@ -29,6 +29,8 @@ Result<std::map<std::string, std::string>> SnsMapMember(const QueryParams& param
 // Validates one writable topic attribute (Policy, DisplayName, DeliveryPolicy,
 // SignatureVersion, KmsMasterKeyId, TracingConfig); InvalidParameter otherwise.
 Status ValidateTopicAttribute(std::string_view name, std::string_view value);
+// A Get*Attributes result: <Attributes><entry><key/><value/></entry>… in the given order.
+Outcome SnsAttributesOutcome(const std::vector<std::pair<std::string, std::string>>& entries);
 // The record's resources entry for a topic.
 std::vector<events::Resource> SnsTopicResource(std::string_view arn);
 
