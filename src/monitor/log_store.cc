@@ -125,6 +125,22 @@ Status StreamNotFound() {
 }
 Status InvalidToken() { return Invalid("The specified nextToken is invalid."); }
 
+namespace {
+
+// A paging token of the form hex("<tag><index>"); 0 for the first page (empty token).
+Result<size_t> OffsetToken(std::string_view token, std::string_view tag) {
+  if (token.empty()) return size_t{0};
+  auto decoded = HexDecode(token);
+  if (!decoded || !decoded->starts_with(tag)) return InvalidToken();
+  try {
+    return static_cast<size_t>(std::stoul(decoded->substr(tag.size())));
+  } catch (...) {
+    return InvalidToken();
+  }
+}
+
+}  // namespace
+
 std::string EventId(int64_t timestamp_ms, uint64_t file_id, uint64_t ordinal) {
   std::string ts = std::to_string(std::max<int64_t>(timestamp_ms, 0));
   std::string file = std::to_string(file_id % 10000000000ull);
@@ -487,16 +503,7 @@ Result<Page<LogStream>> LogStore::DescribeLogStreams(std::string_view region,
   if (query.order_by_last_event_time && !query.prefix.empty()) {
     return Invalid("Cannot order by LastEventTime with a logStreamNamePrefix.");
   }
-  size_t offset = 0;
-  if (!query.next_token.empty()) {
-    auto decoded = HexDecode(query.next_token);
-    if (!decoded || decoded->substr(0, 2) != "s:") return InvalidToken();
-    try {
-      offset = std::stoul(decoded->substr(2));
-    } catch (...) {
-      return InvalidToken();
-    }
-  }
+  OT_ASSIGN_OR_RETURN(size_t offset, OffsetToken(query.next_token, "s:"));
   std::lock_guard lock(impl_->mu);
   OT_ASSIGN_OR_RETURN(const Group* g, impl_->Find(region, query.group));
   const int64_t cutoff = impl_->Cutoff(*g, impl_->NowMs());
@@ -585,16 +592,7 @@ Result<Page<MetricFilter>> LogStore::DescribeMetricFilters(std::string_view regi
   if (query.metric_name.has_value() != query.metric_namespace.has_value()) {
     return Invalid("metricName and metricNamespace must be specified together.");
   }
-  size_t offset = 0;
-  if (!query.next_token.empty()) {
-    auto decoded = HexDecode(query.next_token);
-    if (!decoded || decoded->substr(0, 2) != "f:") return InvalidToken();
-    try {
-      offset = std::stoul(decoded->substr(2));
-    } catch (...) {
-      return InvalidToken();
-    }
-  }
+  OT_ASSIGN_OR_RETURN(size_t offset, OffsetToken(query.next_token, "f:"));
   std::lock_guard lock(impl_->mu);
   std::vector<const Group*> groups;
   if (query.group) {
