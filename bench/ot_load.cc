@@ -80,7 +80,9 @@ int main(int argc, char** argv) {
                  "[--threads T] [--batch N] [--region R]\n");
     return 2;
   }
-  ot::cli::ClientOptions client{a.endpoint, a.region, ""};
+  ot::cli::ClientOptions client;
+  client.endpoint_url = a.endpoint;
+  client.region = a.region;
   auto creds = ot::cli::ResolveCredentials(client);
   auto region = ot::cli::ResolveRegion(client);
   auto endpoint = ot::cli::ParseEndpoint(a.endpoint);
