@@ -1,38 +1,102 @@
 #include "monitor/metrics.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ot::monitor {
+namespace {
+
+// Floor division: timestamps before 1970 still land in the interval that contains them.
+int64_t FloorTo(int64_t ms, int64_t unit) {
+  int64_t q = ms / unit * unit;
+  if (ms < 0 && ms % unit != 0) q -= unit;
+  return q;
+}
+
+template <class Stats>
+void Merge(Stats& into, double sum, double count, double minimum, double maximum, bool first) {
+  if (first) {
+    into.minimum = minimum;
+    into.maximum = maximum;
+  }
+  into.sum += sum;
+  into.minimum = std::min(into.minimum, minimum);
+  into.maximum = std::max(into.maximum, maximum);
+  if constexpr (requires { into.sample_count; }) {
+    into.sample_count += count;
+  } else {
+    into.count += count;
+  }
+}
+
+}  // namespace
+
+std::optional<double> Percentile(const PeriodStats& stats, double p) {
+  double total = 0;
+  for (const auto& [v, n] : stats.values) total += n;
+  if (total <= 0) return std::nullopt;
+  // Nearest rank: the smallest value with at least ceil(p/100 * total) samples at or below it.
+  double rank = std::max(1.0, std::ceil(p / 100.0 * total));
+  double seen = 0;
+  for (const auto& [v, n] : stats.values) {
+    seen += n;
+    if (seen >= rank) return v;
+  }
+  return stats.values.rbegin()->first;
+}
 
 void MetricStore::Put(const Datapoint& point) {
-  // Floor division: timestamps before 1970 still land in the minute that contains them.
-  int64_t minute = point.timestamp_ms / 60000 * 60000;
-  if (point.timestamp_ms < 0 && point.timestamp_ms % 60000 != 0) minute -= 60000;
-  std::lock_guard lock(mu_);
-  auto [it, inserted] = series_[point.metric].try_emplace(minute);
-  MinuteStats& s = it->second;
-  if (inserted) {
-    s.minute_ms = minute;
-    s.minimum = point.value;
-    s.maximum = point.value;
-    s.unit = point.unit;
+  const int64_t second = FloorTo(point.timestamp_ms, 1000);
+  std::function<void(const MetricId&)> listener;
+  {
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = series_[point.metric].try_emplace(second);
+    Second& s = it->second;
+    if (inserted) s.unit = point.unit;
+    if (point.stats) {
+      const StatisticSet& st = *point.stats;
+      Merge(s, st.sum, st.sample_count, st.minimum, st.maximum, inserted);
+    } else {
+      Merge(s, point.value * point.count, point.count, point.value, point.value, inserted);
+      s.values[point.value] += point.count;
+    }
+    listener = listener_;
   }
-  s.sum += point.value;
-  s.sample_count += 1;
-  s.minimum = std::min(s.minimum, point.value);
-  s.maximum = std::max(s.maximum, point.value);
+  if (listener) listener(point.metric);
 }
 
 std::vector<MinuteStats> MetricStore::Query(const MetricId& metric, int64_t start_ms,
                                             int64_t end_ms) const {
   std::vector<MinuteStats> out;
+  for (PeriodStats& p : Aggregate(metric, FloorTo(start_ms, 60000), end_ms, 60000)) {
+    if (p.start_ms < start_ms) continue;
+    out.push_back({p.start_ms, p.sum, p.sample_count, p.minimum, p.maximum, std::move(p.unit)});
+  }
+  return out;
+}
+
+std::vector<PeriodStats> MetricStore::Aggregate(const MetricId& metric, int64_t start_ms,
+                                                int64_t end_ms, int64_t period_ms) const {
+  std::vector<PeriodStats> out;
+  if (period_ms <= 0) return out;
   std::lock_guard lock(mu_);
   auto series = series_.find(metric);
   if (series == series_.end()) return out;
   for (auto it = series->second.lower_bound(start_ms);
        it != series->second.end() && it->first < end_ms; ++it) {
-    out.push_back(it->second);
+    const int64_t start = FloorTo(it->first, period_ms);
+    const bool first = out.empty() || out.back().start_ms != start;
+    if (first) {
+      out.emplace_back();
+      out.back().start_ms = start;
+      out.back().unit = it->second.unit;
+    }
+    const Second& s = it->second;
+    Merge(out.back(), s.sum, s.count, s.minimum, s.maximum, first);
+    for (const auto& [v, n] : s.values) out.back().values[v] += n;
   }
+  // A period that starts before `start_ms` was only partly read: drop it.
+  if (!out.empty() && out.front().start_ms < start_ms) out.erase(out.begin());
   return out;
 }
 
@@ -40,7 +104,7 @@ std::vector<MetricId> MetricStore::List(std::string_view region,
                                         std::optional<std::string_view> metric_namespace) const {
   std::vector<MetricId> out;
   std::lock_guard lock(mu_);
-  for (const auto& [id, minutes] : series_) {
+  for (const auto& [id, seconds] : series_) {
     if (id.region != region) continue;
     if (metric_namespace && id.metric_namespace != *metric_namespace) continue;
     out.push_back(id);
@@ -51,6 +115,11 @@ std::vector<MetricId> MetricStore::List(std::string_view region,
 void MetricStore::Clear() {
   std::lock_guard lock(mu_);
   series_.clear();
+}
+
+void MetricStore::SetListener(std::function<void(const MetricId&)> listener) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(listener);
 }
 
 }  // namespace ot::monitor

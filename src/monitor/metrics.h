@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -9,10 +10,12 @@
 #include <utility>
 #include <vector>
 
-// Metric datapoints that metric filters emit (spec/filter-patterns.md §5), and the per-minute
-// aggregates a later CloudWatch metrics/alarms part reads. The aggregates are not persisted:
-// they are rebuilt when the log store opens, by running every log group's stored events through
-// its metric filters again (docs/formats/logs.md).
+// Metric datapoints that metric filters emit (spec/filter-patterns.md §5) and that PutMetricData
+// sends (§6), and the aggregates GetMetricStatistics, GetMetricData and the alarm evaluator read.
+// The aggregates are in memory: metric-filter datapoints are rebuilt when the log store opens, by
+// running every log group's stored events through its metric filters again
+// (docs/formats/logs.md); PutMetricData datapoints are replayed from their own log
+// (monitor/metric_data_log.h).
 namespace ot::monitor {
 
 // The identity of one metric: region, namespace, name and dimensions (sorted by name).
@@ -26,12 +29,23 @@ struct MetricId {
   friend bool operator==(const MetricId&, const MetricId&) = default;
 };
 
-// One datapoint as a metric filter emits it.
+// A pre-aggregated set of samples (PutMetricData's StatisticValues).
+struct StatisticSet {
+  double sample_count = 0;
+  double sum = 0;
+  double minimum = 0;
+  double maximum = 0;
+};
+
+// One datapoint: `count` samples of `value` (a metric filter emits count 1; PutMetricData's
+// Values/Counts any), or, when `stats` is set, a statistic set (then `value`/`count` are unused).
 struct Datapoint {
   MetricId metric;
-  int64_t timestamp_ms = 0;  // the log event's timestamp
+  int64_t timestamp_ms = 0;  // the log event's timestamp, or the datum's Timestamp
   double value = 0;
-  std::string unit;  // a CloudWatch unit; "None" when the filter named none
+  std::string unit;  // a CloudWatch unit; "None" when none was named
+  double count = 1;
+  std::optional<StatisticSet> stats;
 };
 
 // Statistics of the datapoints of one metric within one minute.
@@ -46,6 +60,22 @@ struct MinuteStats {
   friend bool operator==(const MinuteStats&, const MinuteStats&) = default;
 };
 
+// Statistics of one metric within one period [start_ms, start_ms + period), with the raw values
+// (value → how many samples had it) for percentiles. Values given only as statistic sets are in
+// the sums but not in `values`.
+struct PeriodStats {
+  int64_t start_ms = 0;
+  double sum = 0;
+  double sample_count = 0;
+  double minimum = 0;
+  double maximum = 0;
+  std::string unit;
+  std::map<double, double> values;
+};
+
+// The p-th percentile (0 ≤ p ≤ 100) of `stats.values` (nearest rank); nullopt without values.
+std::optional<double> Percentile(const PeriodStats& stats, double p);
+
 // Where metric filters send their datapoints. Implementations must be thread-safe.
 class MetricSink {
  public:
@@ -53,23 +83,36 @@ class MetricSink {
   virtual void Put(const Datapoint& point) = 0;
 };
 
-// In-memory per-minute aggregates (Sum, SampleCount, Minimum, Maximum) per metric.
-// Thread-safe.
+// In-memory per-second aggregates (Sum, SampleCount, Minimum, Maximum, value histogram) per
+// metric, read back per minute or per any period of whole seconds. Thread-safe.
 class MetricStore : public MetricSink {
  public:
   void Put(const Datapoint& point) override;
 
   // The minutes of `metric` whose start lies in [start_ms, end_ms), oldest first.
   std::vector<MinuteStats> Query(const MetricId& metric, int64_t start_ms, int64_t end_ms) const;
+  // The periods of `period_ms` (a multiple of 1000, periods aligned to the epoch) that have
+  // samples and start in [start_ms, end_ms), oldest first.
+  std::vector<PeriodStats> Aggregate(const MetricId& metric, int64_t start_ms, int64_t end_ms,
+                                     int64_t period_ms) const;
   // Every metric of `region` seen so far (optionally only of one namespace), sorted.
   std::vector<MetricId> List(std::string_view region,
                              std::optional<std::string_view> metric_namespace = {}) const;
   // Drops every aggregate (before a rebuild).
   void Clear();
+  // Called (outside the store's lock) after each Put with the metric that received data; set it
+  // once before concurrent use. The alarm scheduler uses it to evaluate soon after new data.
+  void SetListener(std::function<void(const MetricId&)> listener);
 
  private:
+  struct Second {
+    double sum = 0, count = 0, minimum = 0, maximum = 0;
+    std::string unit;
+    std::map<double, double> values;
+  };
   mutable std::mutex mu_;
-  std::map<MetricId, std::map<int64_t, MinuteStats>> series_;
+  std::map<MetricId, std::map<int64_t, Second>> series_;
+  std::function<void(const MetricId&)> listener_;
 };
 
 }  // namespace ot::monitor
