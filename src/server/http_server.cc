@@ -1,22 +1,19 @@
 #include "server/http_server.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <strings.h>
-#include <sys/socket.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "common/log.h"
+#include "server/tls_stream.h"
 
 namespace ot::server {
 namespace net = boost::asio;
@@ -35,10 +32,9 @@ std::string_view HttpRequest::Header(std::string_view name) const {
 namespace {
 
 using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 tcp::socket& Socket(PlainStream& s) { return s.socket(); }
-tcp::socket& Socket(TlsStream& s) { return beast::get_lowest_layer(s).socket(); }
+tcp::socket& Socket(TlsStream& s) { return s.next_layer().socket(); }
 
 // TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 suites are all of that kind).
 constexpr const char* kTls12Ciphers =
@@ -97,13 +93,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (kTls) {
         beast::get_lowest_layer(self->stream_).expires_after(self->options_.read_timeout);
-        self->stream_.async_handshake(
-            ssl::stream_base::server, self->buffer_.data(),
-            [self](beast::error_code ec, size_t used) {
-              if (ec) return self->CloseSocket();  // a refused version, a bad client: no reply
-              self->buffer_.consume(used);
-              self->Read();
-            });
+        // The stream takes over what the protocol detection read (the ClientHello's start).
+        self->stream_.async_handshake(self->buffer_.data(), [self](beast::error_code ec) {
+          if (ec) return self->CloseSocket();  // a refused version, a bad client: no reply
+          self->Read();
+        });
+        self->buffer_.consume(self->buffer_.size());
       } else {
         self->Read();
       }
@@ -228,12 +223,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (res->body().empty() && beast::iequals(k, "Content-Length")) res->set(k, v);
     }
     beast::get_lowest_layer(stream_).expires_after(options_.read_timeout);
-    // TLS writes an answer as one socket send per 16 KiB record; corked, the kernel sends the
-    // whole answer at once instead of waking the peer for every record.
-    if constexpr (kTls) Cork(true);
+    // Over TLS the whole answer is encrypted at once and leaves with one socket write.
     http::async_write(stream_, *res,
                       [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
-                        if constexpr (kTls) self->Cork(false);
                         if (ec || !self->keep_alive_) return self->Close();
                         self->Read();
                       });
@@ -250,11 +242,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
     }
     CloseSocket();
-  }
-
-  void Cork(bool on) {
-    int value = on ? 1 : 0;
-    ::setsockopt(Socket(stream_).native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
   }
 
   void CloseSocket() {
@@ -298,8 +285,8 @@ class Detector : public std::enable_shared_from_this<Detector> {
       return;
     }
     if (is_tls) {
-      auto* ctx = context_.get();
-      std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream_), *ctx), std::move(buffer_),
+      SSL_CTX* ctx = context_->native_handle();
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream_), ctx), std::move(buffer_),
                                            options_, handler_, std::move(context_), false)
           ->Start();
     } else {
