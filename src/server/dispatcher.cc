@@ -114,6 +114,8 @@ struct Dispatcher::Call {
   std::string s3_body;  // the decoded body of an aws-chunked upload
   // SNS: the addressed topic's access policy, evaluated with the caller's policies.
   std::optional<auth::Policy> sns_policy;
+  // CloudWatch over JSON 1.0 (protocols.md §2): JSON 1.0 replies, errors with x-amzn-query-error.
+  bool cloudwatch_json = false;
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options, api::handlers::Services& services,
@@ -193,6 +195,12 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
     call->request_parameters = api::handlers::S3RequestParameters(call->s3);
   }
 
+  // CloudWatch over JSON 1.0 answers in its own dialect (protocols.md §2).
+  if (call->protocol == Protocol::kJson &&
+      StartsWith(target, api::handlers::kCloudWatchTargetPrefix)) {
+    call->cloudwatch_json = true;
+    call->event_source = "monitoring.amazonaws.com";
+  }
   call->region = options_.home_region;
   ClaimedScope(req.Header("Authorization"), &call->claimed_key, &call->region);
   if (call->protocol == Protocol::kQuery) {
@@ -205,6 +213,10 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
     if (ClaimedService(req.Header("Authorization")) == "sns") {
       call->event_source = "sns.amazonaws.com";
       call->xmlns = "http://sns.amazonaws.com/doc/2010-03-31/";
+    }
+    if (ClaimedService(req.Header("Authorization")) == "monitoring") {
+      call->event_source = "monitoring.amazonaws.com";
+      call->xmlns = "http://monitoring.amazonaws.com/doc/2010-08-01/";
     }
   }
 
@@ -430,6 +442,7 @@ api::Reply Dispatcher::ErrorReply(const Call& call, const Status& status) const 
     case Protocol::kJson:
       break;
   }
+  if (call.cloudwatch_json) return api::CloudWatchJsonErrorReply(status, call.request_id);
   return api::JsonErrorReply(status, call.request_id);
 }
 
@@ -522,7 +535,9 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
           return Reply(*call,
                        api::QueryReply(call->operation, call->xmlns, body, call->request_id));
         }
-        Reply(*call, api::JsonReply(std::move(body), call->request_id));
+        api::Reply reply = api::JsonReply(std::move(body), call->request_id);
+        if (call->cloudwatch_json) reply.content_type = "application/x-amz-json-1.0";
+        Reply(*call, std::move(reply));
       });
 }
 

@@ -8,7 +8,10 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "iam/iam.h"
+#include "monitor/alarm_engine.h"
+#include "monitor/alarm_store.h"
 #include "monitor/log_store.h"
+#include "monitor/metric_data_log.h"
 #include "monitor/metrics.h"
 #include "monitor/sns_service.h"
 #include "server/buckets_setup.h"
@@ -136,6 +139,10 @@ struct Server::Impl {
   std::unique_ptr<monitor::SnsTransport> sns_transport;
   std::unique_ptr<monitor::SnsSender> sns_sender;
   std::unique_ptr<monitor::SnsService> sns;
+  std::unique_ptr<monitor::MetricDataLog> metric_data_log;
+  std::unique_ptr<monitor::AlarmStore> alarms;
+  std::unique_ptr<monitor::AlarmEngine> alarm_engine;
+  std::unique_ptr<monitor::AlarmScheduler> alarm_scheduler;
   std::unique_ptr<api::handlers::Services> services;
   uint16_t port = 0;
   std::string ca_file;  // --tls-self-signed: the CA clients should trust
@@ -145,6 +152,9 @@ struct Server::Impl {
     // Stop delivery first (it reads the store and writes buckets; remote transfers and retry
     // waits are abandoned, the batch is redone after the restart), then the writer (running the
     // last callbacks) while the io_context still exists.
+    // The alarm scheduler publishes through SNS: stop it before the sender goes.
+    if (metric_store) metric_store->SetListener(nullptr);
+    alarm_scheduler.reset();
     if (buckets) buckets->Shutdown();
     sns_sender.reset();  // queued SNS deliveries and retries are abandoned
     logs_delivery.reset();
@@ -231,6 +241,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   };
   // CloudWatch Logs: log groups under DIR/logs; metric filters feed the in-memory aggregates.
   impl->metric_store = std::make_unique<monitor::MetricStore>();
+  // PutMetricData datapoints exist only in their own log: replay it (15 months, CloudWatch's
+  // longest retention).
+  OT_RETURN_IF_ERROR(env.fs.CreateDirs(config.data_dir + "/metrics"));
+  OT_ASSIGN_OR_RETURN(impl->metric_data_log,
+                      monitor::MetricDataLog::Open(config.data_dir + "/metrics/put-metric-data.log",
+                                                   env, *impl->metric_store,
+                                                   std::chrono::hours(24 * 455)));
   monitor::LogStoreOptions logs_options;
   logs_options.dir = config.data_dir + "/logs";
   logs_options.account_id = impl->state.account_id;
@@ -340,6 +357,32 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->sns = std::make_unique<monitor::SnsService>(*impl->sns_store, *impl->sns_sender,
                                                     std::move(sns_key), env, sns_options);
   impl->services->sns = impl->sns.get();
+
+  // CloudWatch alarms: definitions and history in the metadata DB; the scheduler evaluates them
+  // at each period boundary (at least every 10 s) and soon after their metric receives data, and
+  // publishes state changes to the actions' SNS topics.
+  OT_ASSIGN_OR_RETURN(impl->alarms,
+                      monitor::AlarmStore::Open(*impl->metadata, env, {impl->state.account_id}));
+  monitor::SnsService* sns_service = impl->sns.get();
+  impl->alarm_engine = std::make_unique<monitor::AlarmEngine>(
+      *impl->alarms, *impl->metric_store,
+      [sns_service](const std::string& topic, const std::string& subject,
+                    const std::string& message, SysMillis now) {
+        monitor::SnsPublishRequest request;
+        request.topic_arn = topic;
+        request.message = message;
+        request.subject = subject;
+        return sns_service->Publish(request, now);
+      });
+  impl->alarm_scheduler = std::make_unique<monitor::AlarmScheduler>(*impl->alarm_engine, env.clock);
+  monitor::AlarmScheduler* scheduler = impl->alarm_scheduler.get();
+  impl->metric_store->SetListener([scheduler](const monitor::MetricId&) { scheduler->Wake(); });
+  impl->services->alarms = impl->alarms.get();
+  impl->services->alarm_engine = impl->alarm_engine.get();
+  impl->services->metric_store = impl->metric_store.get();
+  impl->services->metric_data_log = impl->metric_data_log.get();
+  impl->services->wake_alarms = [scheduler] { scheduler->Wake(); };
+  impl->alarm_scheduler->Start();
 
   store::EventStore* store = impl->store.get();
   impl->http->Every(std::chrono::minutes(10), [store] {

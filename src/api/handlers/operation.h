@@ -25,6 +25,10 @@ class IamRegistry;
 namespace ot::monitor {
 class LogStore;
 class SnsService;
+class AlarmStore;
+class AlarmEngine;
+class MetricStore;
+class MetricDataLog;
 }  // namespace ot::monitor
 
 namespace ot::api::handlers {
@@ -43,6 +47,13 @@ struct Services {
   trail::SigningKeys* signing_keys = nullptr;  // digest-signing keys (ListPublicKeys)
   monitor::LogStore* logs = nullptr;           // CloudWatch Logs groups, events, metric filters
   monitor::SnsService* sns = nullptr;          // SNS topics, subscriptions, delivery
+  // CloudWatch: alarms and their history, the engine that runs them, the metric aggregates, the
+  // durable log of PutMetricData datapoints, and a poke that makes the alarm scheduler evaluate.
+  monitor::AlarmStore* alarms = nullptr;
+  monitor::AlarmEngine* alarm_engine = nullptr;
+  monitor::MetricStore* metric_store = nullptr;
+  monitor::MetricDataLog* metric_data_log = nullptr;
+  std::function<void()> wake_alarms = nullptr;
 };
 
 // One authenticated call.
@@ -92,6 +103,7 @@ inline constexpr std::string_view kCloudTrailTargetPrefix =
 inline constexpr std::string_view kCloudTrailShortTargetPrefix = "CloudTrail_20131101.";
 inline constexpr std::string_view kOpenTrailTargetPrefix = "OpenTrail_20261101.";
 inline constexpr std::string_view kLogsTargetPrefix = "Logs_20140328.";
+inline constexpr std::string_view kCloudWatchTargetPrefix = "GraniteServiceVersion20100801.";
 
 // nullptr when the target names no operation we serve.
 const JsonOperation* FindJsonOperation(std::string_view target);

@@ -1,3 +1,4 @@
+#include "api/handlers/cw_util.h"
 #include "api/handlers/iam_operations.h"
 #include "api/handlers/operation.h"
 #include "api/handlers/sns_operations.h"
@@ -58,6 +59,39 @@ constexpr JsonOperation kLogsOperations[] = {
     {"DeleteMetricFilter", kLogs, "logs:DeleteMetricFilter", false, &DeleteMetricFilter, nullptr},
     {"TestMetricFilter", kLogs, "logs:TestMetricFilter", true, &TestMetricFilter, nullptr},
 };
+
+constexpr std::string_view kMonitoring = "monitoring.amazonaws.com";
+
+// CloudWatch over JSON 1.0 (GraniteServiceVersion20100801, protocols.md §2); the same handlers
+// serve the Query protocol below.
+constexpr JsonOperation kCloudWatchOperations[] = {
+    {"PutMetricData", kMonitoring, "cloudwatch:PutMetricData", false,
+     &cw::ViaJson<&cw::PutMetricData>, nullptr},
+    {"ListMetrics", kMonitoring, "cloudwatch:ListMetrics", true, &cw::ViaJson<&cw::ListMetrics>,
+     nullptr},
+    {"GetMetricStatistics", kMonitoring, "cloudwatch:GetMetricStatistics", true,
+     &cw::ViaJson<&cw::GetMetricStatistics>, nullptr},
+    {"GetMetricData", kMonitoring, "cloudwatch:GetMetricData", true,
+     &cw::ViaJson<&cw::GetMetricData>, nullptr},
+    {"PutMetricAlarm", kMonitoring, "cloudwatch:PutMetricAlarm", false,
+     &cw::ViaJson<&cw::PutMetricAlarm>, nullptr},
+    {"DescribeAlarms", kMonitoring, "cloudwatch:DescribeAlarms", true,
+     &cw::ViaJson<&cw::DescribeAlarms>, nullptr},
+    {"DescribeAlarmsForMetric", kMonitoring, "cloudwatch:DescribeAlarmsForMetric", true,
+     &cw::ViaJson<&cw::DescribeAlarmsForMetric>, nullptr},
+    {"DeleteAlarms", kMonitoring, "cloudwatch:DeleteAlarms", false,
+     &cw::ViaJson<&cw::DeleteAlarms>, nullptr},
+    {"SetAlarmState", kMonitoring, "cloudwatch:SetAlarmState", false,
+     &cw::ViaJson<&cw::SetAlarmState>, nullptr},
+    {"DescribeAlarmHistory", kMonitoring, "cloudwatch:DescribeAlarmHistory", true,
+     &cw::ViaJson<&cw::DescribeAlarmHistory>, nullptr},
+    {"EnableAlarmActions", kMonitoring, "cloudwatch:EnableAlarmActions", false,
+     &cw::ViaJson<&cw::EnableAlarmActions>, nullptr},
+    {"DisableAlarmActions", kMonitoring, "cloudwatch:DisableAlarmActions", false,
+     &cw::ViaJson<&cw::DisableAlarmActions>, nullptr},
+};
+
+constexpr std::string_view kMonitoringXmlns = "http://monitoring.amazonaws.com/doc/2010-08-01/";
 
 constexpr std::string_view kSts = "sts.amazonaws.com";
 constexpr std::string_view kStsXmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -146,6 +180,31 @@ constexpr QueryOperation kQueryOperations[] = {
     {"SetSubscriptionAttributes", kSns, "sns:SetSubscriptionAttributes", kSnsXmlns, false, true,
      &SetSubscriptionAttributes},
     {"Publish", kSns, "sns:Publish", kSnsXmlns, false, true, &Publish},
+    // CloudWatch over the Query protocol (CLI v2 2.9); the handlers are the JSON 1.0 ones.
+    {"PutMetricData", kMonitoring, "cloudwatch:PutMetricData", kMonitoringXmlns, false, true,
+     &cw::ViaQuery<&cw::PutMetricData>},
+    {"ListMetrics", kMonitoring, "cloudwatch:ListMetrics", kMonitoringXmlns, true, true,
+     &cw::ViaQuery<&cw::ListMetrics>},
+    {"GetMetricStatistics", kMonitoring, "cloudwatch:GetMetricStatistics", kMonitoringXmlns, true,
+     true, &cw::ViaQuery<&cw::GetMetricStatistics>},
+    {"GetMetricData", kMonitoring, "cloudwatch:GetMetricData", kMonitoringXmlns, true, true,
+     &cw::ViaQuery<&cw::GetMetricData>},
+    {"PutMetricAlarm", kMonitoring, "cloudwatch:PutMetricAlarm", kMonitoringXmlns, false, true,
+     &cw::ViaQuery<&cw::PutMetricAlarm>},
+    {"DescribeAlarms", kMonitoring, "cloudwatch:DescribeAlarms", kMonitoringXmlns, true, true,
+     &cw::ViaQuery<&cw::DescribeAlarms>},
+    {"DescribeAlarmsForMetric", kMonitoring, "cloudwatch:DescribeAlarmsForMetric",
+     kMonitoringXmlns, true, true, &cw::ViaQuery<&cw::DescribeAlarmsForMetric>},
+    {"DeleteAlarms", kMonitoring, "cloudwatch:DeleteAlarms", kMonitoringXmlns, false, true,
+     &cw::ViaQuery<&cw::DeleteAlarms>},
+    {"SetAlarmState", kMonitoring, "cloudwatch:SetAlarmState", kMonitoringXmlns, false, true,
+     &cw::ViaQuery<&cw::SetAlarmState>},
+    {"DescribeAlarmHistory", kMonitoring, "cloudwatch:DescribeAlarmHistory", kMonitoringXmlns, true,
+     true, &cw::ViaQuery<&cw::DescribeAlarmHistory>},
+    {"EnableAlarmActions", kMonitoring, "cloudwatch:EnableAlarmActions", kMonitoringXmlns, false,
+     true, &cw::ViaQuery<&cw::EnableAlarmActions>},
+    {"DisableAlarmActions", kMonitoring, "cloudwatch:DisableAlarmActions", kMonitoringXmlns, false,
+     true, &cw::ViaQuery<&cw::DisableAlarmActions>},
 };
 
 template <size_t N>
@@ -175,10 +234,16 @@ const JsonOperation* FindJsonOperation(std::string_view target) {
   if (target.substr(0, kLogsTargetPrefix.size()) == kLogsTargetPrefix) {
     return Find(kLogsOperations, target.substr(kLogsTargetPrefix.size()));
   }
+  if (target.substr(0, kCloudWatchTargetPrefix.size()) == kCloudWatchTargetPrefix) {
+    return Find(kCloudWatchOperations, target.substr(kCloudWatchTargetPrefix.size()));
+  }
   return nullptr;
 }
 
 std::string_view JsonSigningName(std::string_view target) {
+  if (target.substr(0, kCloudWatchTargetPrefix.size()) == kCloudWatchTargetPrefix) {
+    return "monitoring";
+  }
   return target.substr(0, kLogsTargetPrefix.size()) == kLogsTargetPrefix ? "logs" : "cloudtrail";
 }
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/handlers/cw_util.h"
 #include "api/handlers/operation.h"
 #include "api/handlers/sns_operations.h"
 #include "iam/iam.h"
@@ -51,6 +52,9 @@ std::string LogsResource(const Services& services, const CallContext& ctx, std::
 std::string JsonResource(const Services& services, const CallContext& ctx, std::string_view action,
                          JsonValue input) {
   if (action.starts_with("logs:")) return LogsResource(services, ctx, action, input);
+  if (action.starts_with("cloudwatch:")) {
+    return cw::CloudWatchResource(services, ctx, action, input);
+  }
   if (ActionIs(action,
                {"cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail",
                 "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:StartLogging",
@@ -78,6 +82,10 @@ std::string JsonResource(const Services& services, const CallContext& ctx, std::
 std::string QueryResource(const Services& services, const CallContext& ctx, std::string_view action,
                           const QueryParams& params) {
   if (action.starts_with("sns:")) return SnsResource(services, ctx, action, params);
+  if (action.starts_with("cloudwatch:")) {
+    auto doc = JsonDocument::Parse(cw::QueryParamsToJson(params));
+    return doc.ok() ? cw::CloudWatchResource(services, ctx, action, (*doc)->root()) : "*";
+  }
   if (!action.starts_with("iam:")) return "*";
   const std::string account = services.account_id;
   auto get = [&](std::string_view name) { return std::string(params.Get(name).value_or("")); };

@@ -51,6 +51,34 @@ Reply JsonErrorReply(const Status& status, std::string_view request_id) {
   return reply;
 }
 
+Reply CloudWatchJsonErrorReply(const Status& status, std::string_view request_id) {
+  Reply reply;
+  reply.status = status.code() == Error::kAccessDenied ? 403 : ErrorHttpStatus(status.code());
+  reply.content_type = "application/x-amz-json-1.0";
+  const std::string_view code = ErrorQueryCode(status.code());
+  // CloudWatch's shape names differ from the Query codes for these (protocols.md §2).
+  constexpr std::pair<std::string_view, std::string_view> kShapes[] = {
+      {"MissingParameter", "MissingRequiredParameterException"},
+      {"InvalidParameterValue", "InvalidParameterValueException"},
+      {"InvalidParameterCombination", "InvalidParameterCombinationException"},
+      {"LimitExceeded", "LimitExceededFault"},
+      {"InternalFailure", "InternalServiceFault"},
+      {"InvalidFormat", "InvalidFormatFault"},
+  };
+  std::string_view shape = code;
+  for (const auto& [c, name] : kShapes) {
+    if (c == code) shape = name;
+  }
+  JsonWriter w;
+  w.BeginObject().Key("__type").String("com.amazonaws.cloudwatch#" + std::string(shape));
+  w.Key("message").String(PublicMessage(status)).EndObject();
+  reply.body = w.Take();
+  reply.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
+  reply.headers.emplace_back("x-amzn-query-error",
+                             std::string(code) + (reply.status >= 500 ? ";Receiver" : ";Sender"));
+  return reply;
+}
+
 Reply QueryErrorReply(const Status& status, std::string_view request_id, std::string_view xmlns) {
   Reply reply;
   // Query services (IAM, STS) answer AccessDenied with 403; JSON services with 400 (api.md §1).

@@ -25,6 +25,11 @@ Reply JsonErrorReply(const Status& status, std::string_view request_id);
 // Query code of the error (SignatureDoesNotMatch, not InvalidSignatureException).
 Reply QueryErrorReply(const Status& status, std::string_view request_id, std::string_view xmlns);
 
+// AWS JSON 1.0 for a service marked awsQueryCompatible (CloudWatch, protocols.md §2): __type
+// "com.amazonaws.cloudwatch#<shape>" and the header x-amzn-query-error "<Query code>;Sender"
+// (";Receiver" for 5xx), which botocore maps to the modeled exception.
+Reply CloudWatchJsonErrorReply(const Status& status, std::string_view request_id);
+
 // A JSON 1.1 success reply carrying `body`.
 Reply JsonReply(std::string body, std::string_view request_id);
 // A Query success reply: <{op}Response xmlns><{op}Result>{result_xml}</…><ResponseMetadata>….
