@@ -129,7 +129,7 @@ void BM_DeliveryPass(benchmark::State& state) {
     Delivery delivery(
         *journal.store, **db, **registry,
         [&](std::string_view, std::string_view, std::string_view body,
-            const Delivery::ObjectMetadata&) {
+            const Delivery::ObjectMetadata&, const Delivery::ObjectEncryption&) {
           out_bytes += body.size();
           return Status::Ok();
         },

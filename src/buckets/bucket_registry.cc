@@ -9,6 +9,7 @@
 #include "common/encoding.h"
 #include "common/json_writer.h"
 #include "common/time.h"
+#include "crypto/aead.h"
 #include "crypto/hash.h"
 
 namespace ot::buckets {
@@ -116,6 +117,13 @@ struct Sidecar {
   std::string content_encoding;
   std::map<std::string, std::string> checksums;
   std::string uploader;
+  // Encryption at rest: the algorithm, the wrapping KMS key, the wrapped data key, the
+  // encryption context it was wrapped with, and the plaintext's size.
+  std::string sse_algorithm;
+  std::string sse_key_arn;
+  std::string sse_wrapped_key;  // raw bytes
+  std::map<std::string, std::string> sse_context;
+  uint64_t sse_size = 0;
 };
 
 // The sidecar of an object: {"ContentType","LastModified","ETag","Metadata":{…}} and, when set,
@@ -141,6 +149,17 @@ std::string SidecarJson(const Sidecar& s) {
     w.EndObject();
   }
   if (!s.uploader.empty()) w.Key("Uploader").String(s.uploader);
+  if (!s.sse_algorithm.empty()) {
+    w.Key("Encryption").BeginObject();
+    w.Key("Algorithm").String(s.sse_algorithm);
+    if (!s.sse_key_arn.empty()) w.Key("KeyArn").String(s.sse_key_arn);
+    w.Key("WrappedKey").String(Base64Encode(s.sse_wrapped_key));
+    w.Key("Context").BeginObject();
+    for (const auto& [k, v] : s.sse_context) w.Key(k).String(v);
+    w.EndObject();
+    w.Key("Size").Uint(s.sse_size);
+    w.EndObject();
+  }
   w.EndObject();
   return w.Take();
 }
@@ -169,6 +188,22 @@ Sidecar ParseSidecar(std::string_view text) {
     }
   }
   out.uploader = str("Uploader");
+  if (auto e = root.Get("Encryption"); e && e->is_object()) {
+    auto member = [&](std::string_view name) {
+      auto v = e->Get(name);
+      return v && v->is_string() ? std::string(v->AsString()) : std::string();
+    };
+    out.sse_algorithm = member("Algorithm");
+    out.sse_key_arn = member("KeyArn");
+    out.sse_wrapped_key = Base64Decode(member("WrappedKey")).value_or("");
+    if (auto c = e->Get("Context"); c && c->is_object()) {
+      for (const auto& [k, v] : c->Members()) {
+        if (v.is_string()) out.sse_context.emplace(std::string(k), std::string(v.AsString()));
+      }
+    }
+    if (auto size = e->Get("Size"); size)
+      out.sse_size = static_cast<uint64_t>(size->AsInt().value_or(0));
+  }
   return out;
 }
 
@@ -183,6 +218,14 @@ Result<std::string> FileMd5Hex(FileSystem& fs, const std::string& path) {
     md5.Update(chunk);
   }
   return HexEncode(md5.Finish());
+}
+
+// The KMS encryption context of an object's data key: the writer's (a trail's
+// {"aws:cloudtrail:arn": …}), else S3's own {"aws:s3:arn": <object ARN>}.
+std::map<std::string, std::string> KmsContext(const PutObjectRequest& request) {
+  if (!request.sse_context.empty()) return request.sse_context;
+  return {{"aws:s3:arn",
+           "arn:aws:s3:::" + std::string(request.bucket) + "/" + std::string(request.key)}};
 }
 
 }  // namespace
@@ -381,6 +424,7 @@ Status BucketRegistry::Delete(std::string_view name) {
     OT_RETURN_IF_ERROR(env_.fs.SyncDir(options_.meta_dir + "/" + std::string(kPolicyDir)));
   }
   policies_.erase(std::string(name));
+  OT_RETURN_IF_ERROR(env_.fs.Remove(EncryptionPath(name)));  // its default encryption too
   OT_RETURN_IF_ERROR(store_.Delete(name));
   buckets_.erase(it);
   // Empty directories (and stray temp files) are removed best effort: the registry decides.
@@ -418,7 +462,17 @@ Status BucketRegistry::PutObject(const PutObjectRequest& request) {
     owner = it->second.owner_account;
     if (auto p = policies_.find(request.bucket); p != policies_.end()) policy = p->second.second;
   }
-  if (remote) return PutRemote(*remote, request);
+  if (remote) {
+    if (request.sse_algorithm.empty()) return PutRemote(*remote, request);
+    // The remote service encrypts: pass the SSE headers through.
+    PutObjectRequest with_sse = request;
+    with_sse.headers["x-amz-server-side-encryption"] = std::string(request.sse_algorithm);
+    if (request.sse_algorithm == kSseKms && !request.sse_kms_key_id.empty()) {
+      with_sse.headers["x-amz-server-side-encryption-aws-kms-key-id"] =
+          std::string(request.sse_kms_key_id);
+    }
+    return PutRemote(*remote, with_sse);
+  }
   if (request.client_upload) {
     OT_RETURN_IF_ERROR(CheckClientKey(request.key));
   } else if (policy) {
@@ -446,6 +500,19 @@ std::string BucketRegistry::PolicyPath(std::string_view bucket) const {
 
 Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   OT_ASSIGN_OR_RETURN(auto segments, KeySegments(request.key));
+  // Encryption: the request's own, else the bucket's default.
+  std::string_view algorithm = request.sse_algorithm;
+  std::string_view kms_key_id = request.sse_kms_key_id;
+  std::optional<BucketEncryption> default_encryption;
+  if (algorithm.empty()) {
+    OT_ASSIGN_OR_RETURN(default_encryption, GetEncryption(request.bucket));
+    if (default_encryption) {
+      algorithm = default_encryption->algorithm;
+      kms_key_id = default_encryption->kms_key_id;
+    }
+  }
+  OT_ASSIGN_OR_RETURN(BucketInfo bucket_info, LocalBucket(request.bucket));
+  OT_ASSIGN_OR_RETURN(Sealed sealed, SealObject(bucket_info, request, algorithm, kms_key_id));
   std::string root = LocalPath(request.bucket);
   std::string path = root + "/" + std::string(request.key);
   std::string meta_path = MetaPath(request.bucket, request.key);
@@ -458,6 +525,13 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   meta.content_encoding = std::string(request.content_encoding);
   meta.checksums = request.checksums;
   if (request.client_upload) meta.uploader = std::string(request.uploader);
+  if (!sealed.algorithm.empty()) {
+    meta.sse_algorithm = std::move(sealed.algorithm);
+    meta.sse_key_arn = std::move(sealed.key_arn);
+    meta.sse_wrapped_key = std::move(sealed.wrapped_key);
+    if (meta.sse_algorithm == kSseKms) meta.sse_context = KmsContext(request);
+    meta.sse_size = request.body.size();
+  }
   std::string sidecar = SidecarJson(meta);
   std::shared_lock tree(tree_mu_);  // a delete must not prune the directories made here
   // Files are the objects and directories the '/' levels: "a" and "a/b" cannot both exist here.
@@ -479,7 +553,7 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(meta_path)));
   // Sidecar first: an object file never exists without its metadata.
   OT_RETURN_IF_ERROR(WriteAtomic(env_, meta_path, sidecar));
-  return WriteAtomic(env_, path, request.body);
+  return WriteAtomic(env_, path, meta.sse_algorithm.empty() ? request.body : sealed.bytes);
 }
 
 Status BucketRegistry::PutRemote(const Remote& remote, const PutObjectRequest& request) {
@@ -535,6 +609,20 @@ namespace {
 
 Status NoSuchKey() { return Status(Error::kNoSuchKey, "The specified key does not exist."); }
 
+// A decrypted object, read like a file.
+class StringFile final : public RandomAccessFile {
+ public:
+  explicit StringFile(std::string bytes) : bytes_(std::move(bytes)) {}
+  Status Read(uint64_t offset, size_t n, std::string* out) const override {
+    *out = offset >= bytes_.size() ? std::string() : bytes_.substr(offset, n);
+    return Status::Ok();
+  }
+  uint64_t Size() const override { return bytes_.size(); }
+
+ private:
+  std::string bytes_;
+};
+
 }  // namespace
 
 Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_view key,
@@ -560,6 +648,11 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
   info.content_encoding = std::move(sidecar.content_encoding);
   info.checksums = std::move(sidecar.checksums);
   info.uploader = std::move(sidecar.uploader);
+  if (!sidecar.sse_algorithm.empty()) {
+    info.size = sidecar.sse_size;  // the plaintext's, not the stored ciphertext's
+    info.sse_algorithm = sidecar.sse_algorithm;
+    info.sse_kms_key_arn = sidecar.sse_key_arn;
+  }
   if (sidecar.etag_hex.empty()) {
     // Written before ETags were stored: compute once, remember it unless the object changed.
     OT_ASSIGN_OR_RETURN(sidecar.etag_hex, FileMd5Hex(env_.fs, path));
@@ -587,9 +680,24 @@ Result<ObjectReader> BucketRegistry::OpenObject(std::string_view bucket,
                                                 std::string_view key) const {
   OT_ASSIGN_OR_RETURN(BucketInfo info, LocalBucket(bucket));
   OT_ASSIGN_OR_RETURN(ObjectInfo facts, Facts(info, key, true));
-  auto file = env_.fs.OpenRead(LocalPath(bucket) + "/" + std::string(key));
-  if (!file.ok()) return NoSuchKey();  // deleted in between
+  std::string path = LocalPath(bucket) + "/" + std::string(key);
   ObjectReader reader;
+  if (!facts.sse_algorithm.empty()) {
+    // Encrypted at rest: decrypted whole into memory (log and digest files are small).
+    auto bytes = env_.fs.ReadFile(path);
+    if (!bytes.ok()) return NoSuchKey();
+    auto text = env_.fs.ReadFile(MetaPath(bucket, key));
+    Sidecar sidecar = ParseSidecar(text.ok() ? std::string_view(*text) : std::string_view());
+    OT_ASSIGN_OR_RETURN(std::string plain,
+                        OpenSealed(bucket, key, sidecar.sse_algorithm, sidecar.sse_key_arn,
+                                   sidecar.sse_wrapped_key, sidecar.sse_context, *bytes));
+    reader.info = std::move(facts);
+    reader.info.size = plain.size();
+    reader.file = std::make_unique<StringFile>(std::move(plain));
+    return reader;
+  }
+  auto file = env_.fs.OpenRead(path);
+  if (!file.ok()) return NoSuchKey();  // deleted in between
   reader.info = std::move(facts);
   reader.info.size = (*file)->Size();
   reader.file = std::move(*file);

@@ -57,6 +57,39 @@ class RegistryStore {
   virtual Result<std::vector<BucketInfo>> List() = 0;
 };
 
+// Encryption at rest (docs/formats/buckets.md § Encryption at rest): every encrypted object has
+// its own AES-256-GCM data key, wrapped by a KMS key (SSE-KMS) or by the server-held SSE-S3 key.
+inline constexpr std::string_view kSseKms = "aws:kms";
+inline constexpr std::string_view kSseS3 = "AES256";
+
+// A data key and its wrapped form, from the key service.
+struct WrappedDataKey {
+  std::string plaintext;  // 32 bytes
+  std::string wrapped;    // opaque to the registry (a KMS ciphertext blob)
+  std::string key_arn;    // the KMS key that wrapped it
+};
+
+// The KMS side of SSE-KMS (the server implements it with kms::KeyService): errors are KMS's
+// (kKmsNotFound, kKmsDisabled, kKmsInvalidState, …).
+class DataKeyProvider {
+ public:
+  virtual ~DataKeyProvider() = default;
+  // A new 32-byte data key under the key `key_id` names (id, ARN, alias) in `region`.
+  virtual Result<WrappedDataKey> NewDataKey(std::string_view key_id, std::string_view region,
+                                            const std::map<std::string, std::string>& context) = 0;
+  // The data key `wrapped` holds; `key_arn` is the key NewDataKey reported.
+  virtual Result<std::string> OpenDataKey(std::string_view key_arn, std::string_view wrapped,
+                                          const std::map<std::string, std::string>& context) = 0;
+};
+
+// A bucket's default encryption (PutBucketEncryption): applied to each new object that does not
+// ask for its own.
+struct BucketEncryption {
+  std::string algorithm;   // kSseS3 or kSseKms
+  std::string kms_key_id;  // kSseKms: as given (id, ARN, alias); empty → refused at write time
+  bool bucket_key_enabled = false;
+};
+
 struct RetryPolicy {
   int max_attempts = 6;  // total tries of one remote PutObject
   std::chrono::milliseconds initial_backoff{200};
@@ -70,6 +103,8 @@ struct RegistryOptions {
   std::string dir;       // local buckets: <dir>/<name>/<key>; created if missing
   std::string meta_dir;  // object metadata sidecars: <meta_dir>/<name>/<key>.json
   RetryPolicy retry;
+  DataKeyProvider* kms = nullptr;  // SSE-KMS; null → aws:kms writes fail with kKmsNotFound
+  std::string sse_s3_key;          // 32 bytes wrapping SSE-S3 data keys; empty → AES256 refused
 };
 
 // An object to write. `metadata` keys are sent as x-amz-meta-<key> (lowercased).
@@ -93,6 +128,12 @@ struct PutObjectRequest {
   // Lowercase hex MD5 of `body` when the caller has it already (a verified Content-MD5); empty →
   // computed here. Local buckets only.
   std::string_view md5_hex;
+  // Encryption at rest: kSseKms (under `sse_kms_key_id`, with `sse_context` as the encryption
+  // context), kSseS3, or empty for the bucket's default. Local buckets store the object
+  // encrypted; remote ones get the x-amz-server-side-encryption headers.
+  std::string_view sse_algorithm;
+  std::string_view sse_kms_key_id;
+  std::map<std::string, std::string> sse_context;
 };
 
 // What S3 reports about one local object (ListObjects, GetObject, HeadObject).
@@ -105,7 +146,9 @@ struct ObjectInfo {
   std::map<std::string, std::string> metadata;   // x-amz-meta-* without the prefix, lowercase names
   std::string content_encoding;                  // empty when none was stored
   std::map<std::string, std::string> checksums;  // "crc32" → base64, as uploaded
-  std::string uploader;  // a client upload's principal ARN; empty for delivered objects
+  std::string uploader;         // a client upload's principal ARN; empty for delivered objects
+  std::string sse_algorithm;    // kSseKms, kSseS3, or empty (stored in the clear)
+  std::string sse_kms_key_arn;  // kSseKms: the key that wrapped the object's data key
 };
 
 // One page of a listing (S3 ListObjects / ListObjectsV2 semantics).
@@ -176,6 +219,13 @@ class BucketRegistry {
   // The compiled policy of a local bucket; nullopt without one (or for an unknown bucket).
   std::optional<auth::Policy> CompiledPolicy(std::string_view bucket) const;
 
+  // Default encryption of local buckets (bucket_encryption.cc), kept in
+  // <meta_dir>/_encryption/<bucket>.json and removed with the bucket. Get: nullopt when never
+  // set (S3 then reports AES256). All: kNoSuchBucket, kS3NotImplemented for a remote bucket.
+  Status PutEncryption(std::string_view bucket, const BucketEncryption& encryption);
+  Result<std::optional<BucketEncryption>> GetEncryption(std::string_view bucket) const;
+  Status DeleteEncryption(std::string_view bucket);
+
   // Whether a remote bucket exists on its service (HeadBucket): OK, kNoSuchBucket,
   // kAccessDenied, or kUnavailable when the service cannot be reached. OK for local buckets.
   Status CheckRemote(std::string_view bucket) const;
@@ -215,6 +265,20 @@ class BucketRegistry {
   Result<BucketInfo> LocalBucket(std::string_view bucket) const;
   std::string MetaPath(std::string_view bucket, std::string_view key) const;
   std::string PolicyPath(std::string_view bucket) const;
+  std::string EncryptionPath(std::string_view bucket) const;
+  // The stored bytes of an object written with `algorithm` (encrypted under a new data key) and
+  // the sidecar's description of it; `body` as it is for no algorithm.
+  struct Sealed {
+    std::string bytes;
+    std::string algorithm, key_arn, wrapped_key;
+  };
+  Result<Sealed> SealObject(const BucketInfo& bucket, const PutObjectRequest& request,
+                            std::string_view algorithm, std::string_view kms_key_id) const;
+  Result<std::string> OpenSealed(std::string_view bucket, std::string_view key,
+                                 std::string_view algorithm, std::string_view key_arn,
+                                 std::string_view wrapped_key,
+                                 const std::map<std::string, std::string>& context,
+                                 std::string_view bytes) const;
   // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.
   Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata) const;
 

@@ -176,7 +176,9 @@ void Dispatcher::Handle(std::shared_ptr<HttpRequest> request, Responder respond)
   if (!target.empty()) {
     call->protocol = Protocol::kJson;
     call->operation = ToValidUtf8(api::handlers::TargetOperationName(target).substr(0, 128));
-    call->event_source = "cloudtrail.amazonaws.com";
+    call->event_source = api::handlers::JsonSigningName(target) == "kms"
+                             ? "kms.amazonaws.com"
+                             : "cloudtrail.amazonaws.com";
   } else if (StartsWith(content_type, "application/x-www-form-urlencoded") ||
              (req.method == "GET" && req.query.find("Action=") != std::string::npos)) {
     call->protocol = Protocol::kQuery;
@@ -290,7 +292,8 @@ void Dispatcher::HandleJson(std::shared_ptr<Call> call) {
       return Finish(call, Status(Error::kSerialization, "The request body must be a JSON object."),
                     {});
     }
-    call->request_parameters = api::LowerCamelJson(root);
+    call->request_parameters =
+        op->record_parameters != nullptr ? op->record_parameters(root) : api::LowerCamelJson(root);
     if (call->request_parameters == "{}") call->request_parameters.clear();
     Status allowed =
         Authorize(*call, op->action, api::handlers::JsonResource(services_, ctx, op->action, root));

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "iam/iam.h"
+#include "kms/key_service.h"
 #include "monitor/alarm_engine.h"
 #include "monitor/alarm_store.h"
 #include "monitor/log_store.h"
@@ -19,6 +20,7 @@
 #include "server/dispatcher.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
+#include "server/sse_keys.h"
 #include "server/tls_setup.h"
 #include "store/event_store.h"
 #include "store/metadata.h"
@@ -131,6 +133,8 @@ struct Server::Impl {
   std::unique_ptr<buckets::BucketRegistry> buckets;
   std::unique_ptr<trail::TrailRegistry> trails;
   std::unique_ptr<trail::SigningKeys> signing_keys;
+  std::unique_ptr<kms::KeyService> kms;        // KMS keys: trails' and buckets' encryption at rest
+  std::unique_ptr<KmsDataKeys> kms_data_keys;  // SSE-KMS data keys for the bucket registry
   std::unique_ptr<trail::Delivery> delivery;
   std::unique_ptr<monitor::MetricStore> metric_store;
   std::unique_ptr<monitor::LogStore> logs;
@@ -201,6 +205,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
         impl->metadata->PutSetting("iam_bootstrapped", FormatIso8601(env.clock.Now())));
   }
   impl->authorizer = iam::NewPolicyAuthorizer(*impl->iam);
+  OT_ASSIGN_OR_RETURN(impl->kms,
+                      kms::KeyService::Open(*impl->metadata, env,
+                                            {impl->state.account_id, impl->state.master_key}));
 
   store::StoreOptions store_options;
   store_options.dir = config.data_dir + "/events";
@@ -212,6 +219,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   buckets::RegistryOptions bucket_options;
   bucket_options.dir = config.data_dir + "/buckets";
   bucket_options.meta_dir = config.data_dir + "/bucket-meta";
+  impl->kms_data_keys = std::make_unique<KmsDataKeys>(*impl->kms);
+  bucket_options.kms = impl->kms_data_keys.get();
+  bucket_options.sse_s3_key = SseS3Key(impl->state.master_key);
   OT_ASSIGN_OR_RETURN(impl->buckets,
                       buckets::BucketRegistry::Open(bucket_options, *impl->bucket_store, env));
   if (!config.buckets_config.empty()) {
@@ -258,6 +268,10 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
     auto parsed = monitor::ParseLogGroupArn(arn);
     return parsed && logs->GetLogGroup(parsed->first, parsed->second).ok();
   };
+  kms::KeyService* trail_kms = impl->kms.get();
+  trail_options.kms_key_arn = [trail_kms](std::string_view key_id, std::string_view region) {
+    return TrailKmsKeyArn(*trail_kms, key_id, region);
+  };
   OT_ASSIGN_OR_RETURN(impl->trails, trail::TrailRegistry::Open(*impl->metadata, trail_options));
 
   impl->services = std::make_unique<api::handlers::Services>(
@@ -282,13 +296,20 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->delivery = std::make_unique<trail::Delivery>(
       *impl->store, *impl->metadata, *impl->trails,
       [bucket_registry](std::string_view bucket, std::string_view key, std::string_view body,
-                        const trail::Delivery::ObjectMetadata& metadata) {
+                        const trail::Delivery::ObjectMetadata& metadata,
+                        const trail::Delivery::ObjectEncryption& encryption) {
         buckets::PutObjectRequest put;
         put.bucket = bucket;
         put.key = key;
         put.body = body;
         put.content_type = "application/x-gzip";
         put.metadata = metadata;
+        if (!encryption.kms_key_id.empty()) {
+          // SSE-KMS under the trail's key, with CloudTrail's encryption context.
+          put.sse_algorithm = buckets::kSseKms;
+          put.sse_kms_key_id = encryption.kms_key_id;
+          put.sse_context = {{"aws:cloudtrail:arn", std::string(encryption.trail_arn)}};
+        }
         return bucket_registry->PutObject(put);
       },
       env, delivery_options);
@@ -316,6 +337,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->services->signing_keys = impl->signing_keys.get();
   impl->services->logs = impl->logs.get();
   impl->services->iam = impl->iam.get();
+  impl->services->kms = impl->kms.get();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
   dispatch_options.home_region = impl->state.home_region;
@@ -388,6 +410,14 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->http->Every(std::chrono::minutes(10), [store] {
     Status s = store->EnforceRetention();
     if (!s.ok()) Log(LogLevel::kError, "retention failed: " + s.ToString());
+  });
+  kms::KeyService* key_service = impl->kms.get();
+  impl->http->Every(std::chrono::minutes(1), [key_service] {
+    // Due rotations and deletions of keys whose waiting period has passed.
+    auto changed = key_service->Maintain();
+    if (!changed.ok()) {
+      Log(LogLevel::kError, "KMS maintenance failed: " + changed.status().ToString());
+    }
   });
   impl->http->Every(std::chrono::minutes(10), [logs] {
     Status s = logs->EnforceRetention();

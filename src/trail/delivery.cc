@@ -477,7 +477,8 @@ Status Delivery::WriteDigests(const Trail& t, const std::string& id, State& stat
       break;
     }
     // Both metadata headers go with the object in one PutObject (digest.md §4 rule 7).
-    s = put_(c.bucket, c.key, digest->body, digest->metadata);
+    s = put_(c.bucket, c.key, digest->body, digest->metadata,
+             {t.kms_key_id ? std::string_view(*t.kms_key_id) : std::string_view(), t.arn});
     if (!s.ok()) break;
     written[region] = {c.bucket, c.key, digest->sha256_hex, digest->signature_hex};
   }
@@ -729,7 +730,10 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
     if (j->failed) continue;
     Status s = Status::Ok();
     for (File& f : j->files) {
-      s = put_(j->t.trail.s3_bucket_name, f.key, f.body, {});
+      const Trail& trail = j->t.trail;
+      s = put_(
+          trail.s3_bucket_name, f.key, f.body, {},
+          {trail.kms_key_id ? std::string_view(*trail.kms_key_id) : std::string_view(), trail.arn});
       if (!s.ok()) break;
     }
     if (!s.ok()) {

@@ -69,8 +69,15 @@ struct DeliveryStats {
 class Delivery {
  public:
   using ObjectMetadata = std::map<std::string, std::string>;  // x-amz-meta-* without the prefix
-  using PutObjectFn = std::function<Status(std::string_view bucket, std::string_view key,
-                                           std::string_view body, const ObjectMetadata& metadata)>;
+  // How an object is to be encrypted at rest: SSE-KMS under the trail's KmsKeyId, with the
+  // encryption context {"aws:cloudtrail:arn": trail_arn}; no key → the bucket's default.
+  struct ObjectEncryption {
+    std::string_view kms_key_id;  // key ARN; empty: none
+    std::string_view trail_arn;
+  };
+  using PutObjectFn =
+      std::function<Status(std::string_view bucket, std::string_view key, std::string_view body,
+                           const ObjectMetadata& metadata, const ObjectEncryption& encryption)>;
 
   Delivery(store::EventStore& store, store::MetadataDb& db, TrailRegistry& trails, PutObjectFn put,
            Env& env, DeliveryOptions options);

@@ -158,7 +158,11 @@ Status TrailRegistry::ApplySpec(const TrailSpec& spec, std::string_view region, 
       t->kms_key_id.reset();
     } else {
       OT_RETURN_IF_ERROR(ValidateKmsKeyId(*spec.kms_key_id));
-      t->kms_key_id = KmsKeyArn(*spec.kms_key_id, region, options_.account_id);
+      if (options_.kms_key_arn) {
+        OT_ASSIGN_OR_RETURN(t->kms_key_id, options_.kms_key_arn(*spec.kms_key_id, region));
+      } else {
+        t->kms_key_id = KmsKeyArn(*spec.kms_key_id, region, options_.account_id);
+      }
     }
   }
   if (spec.cloud_watch_logs_log_group_arn && !spec.cloud_watch_logs_log_group_arn->empty()) {

@@ -38,6 +38,9 @@ struct RegistryOptions {
   // Whether the CloudWatch Logs log group of an ARN exists (else
   // InvalidCloudWatchLogsLogGroupArnException). Null = every well-formed ARN names one.
   std::function<bool(std::string_view log_group_arn)> log_group_exists;
+  // The key ARN a trail's KmsKeyId names in `region` (aliases resolved), or kKmsKeyNotFound /
+  // kKmsKeyDisabled (a key disabled or pending deletion). Null = the ARN form of the id as given.
+  std::function<Result<std::string>(std::string_view key_id, std::string_view region)> kms_key_arn;
 };
 
 // A logging trail and its compiled selectors, for delivery.

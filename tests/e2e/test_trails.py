@@ -92,12 +92,17 @@ def test_create_get_describe_list_delete_with_cli(server):
 
 def test_update_trail_changes_only_supplied_fields(server, trails):
     name = uniq()
-    trails(name, S3KeyPrefix="a", SnsTopicName="topic1", KmsKeyId="alias/logs")
+    # The trail's KMS key must exist (KmsKeyNotFoundException): a key under a fresh alias.
+    kms = server.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    alias = "alias/" + uniq("logs")
+    kms.create_alias(AliasName=alias, TargetKeyId=key_arn)
+    trails(name, S3KeyPrefix="a", SnsTopicName="topic1", KmsKeyId=alias)
     ct = server.client()
     out = ct.update_trail(Name=name, S3KeyPrefix="b", EnableLogFileValidation=True)
     assert out["S3KeyPrefix"] == "b" and out["LogFileValidationEnabled"] is True
     assert out["SnsTopicName"] == "topic1" and out["SnsTopicARN"].endswith(":topic1")
-    assert out["KmsKeyId"].endswith(":alias/logs")
+    assert out["KmsKeyId"] == key_arn  # reported as the key's ARN, the alias resolved
     got = ct.get_trail(Name=name)["Trail"]
     assert got["S3KeyPrefix"] == "b" and got["S3BucketName"] == "ot-e2e-logs"
     with pytest.raises(botocore.exceptions.ClientError) as e:

@@ -75,7 +75,7 @@ class DeliveryTest : public ::testing::Test {
     delivery_ = std::make_unique<Delivery>(
         *store_, *db_, *trails_,
         [this](std::string_view bucket, std::string_view key, std::string_view body,
-               const Delivery::ObjectMetadata&) -> Status {
+               const Delivery::ObjectMetadata&, const Delivery::ObjectEncryption&) -> Status {
           if (fail_puts_ > 0) {
             --fail_puts_;
             return Status(Error::kUnavailable, "connection refused: test");
@@ -183,7 +183,7 @@ TEST_F(DeliveryTest, AFailedBatchIsRedoneUnderTheSameNamesAfterARestart) {
   delivery_ = std::make_unique<Delivery>(
       *store_, *db_, *trails_,
       [&](std::string_view bucket, std::string_view key, std::string_view body,
-          const Delivery::ObjectMetadata&) -> Status {
+          const Delivery::ObjectMetadata&, const Delivery::ObjectEncryption&) -> Status {
         if (puts_before_failure-- == 0) return Status(Error::kUnavailable, "NoSuchBucket: gone");
         objects_[std::string(bucket) + "/" + std::string(key)] = std::string(body);
         return Status::Ok();

@@ -88,7 +88,8 @@ class DigestChainTest : public ::testing::Test {
     delivery_ = std::make_unique<Delivery>(
         *store_, *db_, *trails_,
         [this](std::string_view bucket, std::string_view key, std::string_view body,
-               const Delivery::ObjectMetadata& metadata) -> Status {
+               const Delivery::ObjectMetadata& metadata,
+               const Delivery::ObjectEncryption&) -> Status {
           if (fail_puts_ > 0) {
             --fail_puts_;
             return Status(Error::kUnavailable, "SlowDown: test");

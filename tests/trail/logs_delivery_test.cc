@@ -70,9 +70,8 @@ class LogsDeliveryTest : public ::testing::Test {
     trails_ = std::move(*r);
     delivery_ = std::make_unique<Delivery>(
         *store_, *db_, *trails_,
-        [](std::string_view, std::string_view, std::string_view, const Delivery::ObjectMetadata&) {
-          return Status::Ok();
-        },
+        [](std::string_view, std::string_view, std::string_view, const Delivery::ObjectMetadata&,
+           const Delivery::ObjectEncryption&) { return Status::Ok(); },
         env_, DeliveryOptions{});
     logs_ = NewLogsDelivery();
   }

@@ -22,6 +22,9 @@ class SigningKeys;
 namespace ot::iam {
 class IamRegistry;
 }  // namespace ot::iam
+namespace ot::kms {
+class KeyService;
+}  // namespace ot::kms
 namespace ot::monitor {
 class LogStore;
 class SnsService;
@@ -54,6 +57,7 @@ struct Services {
   monitor::MetricStore* metric_store = nullptr;
   monitor::MetricDataLog* metric_data_log = nullptr;
   std::function<void()> wake_alarms = nullptr;
+  kms::KeyService* kms = nullptr;  // KMS keys and aliases (kms_keys.cc)
 };
 
 // One authenticated call.
@@ -84,6 +88,9 @@ struct JsonOperation {
   Result<Outcome> (*handle)(const Services&, const CallContext&, JsonValue input) = nullptr;
   Result<Outcome> (*handle_raw)(const Services&, const CallContext&,
                                 std::string_view body) = nullptr;
+  // The record's requestParameters when they must differ from the input (KMS: never the
+  // plaintext or ciphertext); null → the input with first letters lowered.
+  std::string (*record_parameters)(JsonValue input) = nullptr;
 };
 
 // An AWS Query operation (STS).
@@ -107,7 +114,8 @@ inline constexpr std::string_view kCloudWatchTargetPrefix = "GraniteServiceVersi
 
 // nullptr when the target names no operation we serve.
 const JsonOperation* FindJsonOperation(std::string_view target);
-// The SigV4 service a target's requests are signed for: "logs" for CloudWatch Logs, else
+// The SigV4 service a target's requests are signed for: "logs" for CloudWatch Logs, "kms" for
+// KMS (TrentService), else
 // "cloudtrail" (OpenTrail's own operations are signed as CloudTrail's).
 std::string_view JsonSigningName(std::string_view target);
 // The operation name of a target (after the last '.'), for records of unknown operations.

@@ -1,5 +1,6 @@
 #include "api/handlers/cw_util.h"
 #include "api/handlers/iam_operations.h"
+#include "api/handlers/kms_operations.h"
 #include "api/handlers/operation.h"
 #include "api/handlers/sns_operations.h"
 
@@ -58,6 +59,37 @@ constexpr JsonOperation kLogsOperations[] = {
      nullptr},
     {"DeleteMetricFilter", kLogs, "logs:DeleteMetricFilter", false, &DeleteMetricFilter, nullptr},
     {"TestMetricFilter", kLogs, "logs:TestMetricFilter", true, &TestMetricFilter, nullptr},
+};
+
+constexpr std::string_view kKms = "kms.amazonaws.com";
+
+// KMS (TrentService, protocols.md §3): records never carry plaintext or ciphertext.
+constexpr JsonOperation kKmsOperations[] = {
+    {"CreateKey", kKms, "kms:CreateKey", false, &KmsCreateKey, nullptr, &KmsRecordParameters},
+    {"DescribeKey", kKms, "kms:DescribeKey", true, &KmsDescribeKey, nullptr, &KmsRecordParameters},
+    {"ListKeys", kKms, "kms:ListKeys", true, &KmsListKeys, nullptr, &KmsRecordParameters},
+    {"CreateAlias", kKms, "kms:CreateAlias", false, &KmsCreateAlias, nullptr, &KmsRecordParameters},
+    {"DeleteAlias", kKms, "kms:DeleteAlias", false, &KmsDeleteAlias, nullptr, &KmsRecordParameters},
+    {"ListAliases", kKms, "kms:ListAliases", true, &KmsListAliases, nullptr, &KmsRecordParameters},
+    {"EnableKey", kKms, "kms:EnableKey", false, &KmsEnableKey, nullptr, &KmsRecordParameters},
+    {"DisableKey", kKms, "kms:DisableKey", false, &KmsDisableKey, nullptr, &KmsRecordParameters},
+    {"ScheduleKeyDeletion", kKms, "kms:ScheduleKeyDeletion", false, &KmsScheduleKeyDeletion,
+     nullptr, &KmsRecordParameters},
+    {"CancelKeyDeletion", kKms, "kms:CancelKeyDeletion", false, &KmsCancelKeyDeletion, nullptr,
+     &KmsRecordParameters},
+    {"EnableKeyRotation", kKms, "kms:EnableKeyRotation", false, &KmsEnableKeyRotation, nullptr,
+     &KmsRecordParameters},
+    {"DisableKeyRotation", kKms, "kms:DisableKeyRotation", false, &KmsDisableKeyRotation, nullptr,
+     &KmsRecordParameters},
+    {"GetKeyRotationStatus", kKms, "kms:GetKeyRotationStatus", true, &KmsGetKeyRotationStatus,
+     nullptr, &KmsRecordParameters},
+    // CloudTrail counts the cryptographic operations as read-only events.
+    {"Encrypt", kKms, "kms:Encrypt", true, &KmsEncrypt, nullptr, &KmsRecordParameters},
+    {"Decrypt", kKms, "kms:Decrypt", true, &KmsDecrypt, nullptr, &KmsRecordParameters},
+    {"GenerateDataKey", kKms, "kms:GenerateDataKey", true, &KmsGenerateDataKey, nullptr,
+     &KmsRecordParameters},
+    {"GenerateDataKeyWithoutPlaintext", kKms, "kms:GenerateDataKeyWithoutPlaintext", true,
+     &KmsGenerateDataKeyWithoutPlaintext, nullptr, &KmsRecordParameters},
 };
 
 constexpr std::string_view kMonitoring = "monitoring.amazonaws.com";
@@ -237,6 +269,9 @@ const JsonOperation* FindJsonOperation(std::string_view target) {
   if (target.substr(0, kCloudWatchTargetPrefix.size()) == kCloudWatchTargetPrefix) {
     return Find(kCloudWatchOperations, target.substr(kCloudWatchTargetPrefix.size()));
   }
+  if (target.substr(0, kKmsTargetPrefix.size()) == kKmsTargetPrefix) {
+    return Find(kKmsOperations, target.substr(kKmsTargetPrefix.size()));
+  }
   return nullptr;
 }
 
@@ -244,6 +279,7 @@ std::string_view JsonSigningName(std::string_view target) {
   if (target.substr(0, kCloudWatchTargetPrefix.size()) == kCloudWatchTargetPrefix) {
     return "monitoring";
   }
+  if (target.substr(0, kKmsTargetPrefix.size()) == kKmsTargetPrefix) return "kms";
   return target.substr(0, kLogsTargetPrefix.size()) == kLogsTargetPrefix ? "logs" : "cloudtrail";
 }
 

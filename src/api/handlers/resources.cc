@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/handlers/cw_util.h"
+#include "api/handlers/kms_operations.h"
 #include "api/handlers/operation.h"
 #include "api/handlers/sns_operations.h"
 #include "iam/iam.h"
@@ -55,6 +56,7 @@ std::string JsonResource(const Services& services, const CallContext& ctx, std::
   if (action.starts_with("cloudwatch:")) {
     return cw::CloudWatchResource(services, ctx, action, input);
   }
+  if (action.starts_with("kms:")) return KmsResource(services, ctx, action, input);
   if (ActionIs(action,
                {"cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail",
                 "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:StartLogging",

@@ -102,6 +102,13 @@ const S3Operation* Implemented(std::string_view name) {
       S3Operation{"GetBucketPolicy", "s3:GetBucketPolicy", true, GetBucketPolicy},
       S3Operation{"PutBucketPolicy", "s3:PutBucketPolicy", false, PutBucketPolicy},
       S3Operation{"DeleteBucketPolicy", "s3:DeleteBucketPolicy", false, DeleteBucketPolicy},
+      S3Operation{"PutBucketEncryption", "s3:PutEncryptionConfiguration", false,
+                  PutBucketEncryption},
+      S3Operation{"GetBucketEncryption", "s3:GetEncryptionConfiguration", true,
+                  GetBucketEncryption},
+      // S3 authorizes the deletion with the Put action (there is no DeleteEncryption…).
+      S3Operation{"DeleteBucketEncryption", "s3:PutEncryptionConfiguration", false,
+                  DeleteBucketEncryption},
   };
   for (const S3Operation& op : kOps) {
     if (op.name == name) return &op;

@@ -202,6 +202,13 @@ void AddObjectHeaders(S3Outcome* out, const buckets::ObjectInfo& info, const S3R
     out->headers.emplace_back("Content-Encoding", info.content_encoding);
   }
   for (const auto& [k, v] : info.metadata) out->headers.emplace_back("x-amz-meta-" + k, v);
+  if (!info.sse_algorithm.empty()) {
+    out->headers.emplace_back("x-amz-server-side-encryption", info.sse_algorithm);
+    if (!info.sse_kms_key_arn.empty()) {
+      out->headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id",
+                                info.sse_kms_key_arn);
+    }
+  }
   std::string_view mode = request.Header("x-amz-checksum-mode");
   if (whole && mode.size() == 7 && (mode == "ENABLED" || mode == "enabled")) {
     for (const auto& [alg, value] : info.checksums) {
@@ -214,8 +221,26 @@ void AddObjectHeaders(S3Outcome* out, const buckets::ObjectInfo& info, const S3R
 // The object (or its range) is read into the reply body: the HTTP layer sends string bodies.
 Result<S3Outcome> ServeObject(const Services& services, const S3Request& request, bool head) {
   OT_RETURN_IF_ERROR(CheckVersionId(request));
-  OT_ASSIGN_OR_RETURN(buckets::ObjectReader reader,
-                      services.buckets->OpenObject(request.bucket, request.key));
+  // SSE-KMS: reading the bytes also needs kms:Decrypt on the object's key (HEAD does not).
+  OT_ASSIGN_OR_RETURN(buckets::ObjectInfo facts,
+                      services.buckets->HeadObject(request.bucket, request.key));
+  if (!head && facts.sse_algorithm == buckets::kSseKms) {
+    Status allowed = request.authorize ? request.authorize("kms:Decrypt", facts.sse_kms_key_arn)
+                                       : Status(Error::kAccessDenied, "kms:Decrypt is not allowed");
+    if (!allowed.ok()) {
+      return Status(Error::kAccessDenied,
+                    "The ciphertext refers to a customer master key that "
+                    "does not exist, does not exist in this region, or you "
+                    "are not allowed to access (kms:Decrypt on " +
+                        facts.sse_kms_key_arn + ").");
+    }
+  }
+  buckets::ObjectReader reader;
+  if (head) {
+    reader.info = std::move(facts);
+  } else {
+    OT_ASSIGN_OR_RETURN(reader, services.buckets->OpenObject(request.bucket, request.key));
+  }
   const buckets::ObjectInfo& info = reader.info;
   S3Outcome out = WithRecordFacts(request);
   out.raw = true;

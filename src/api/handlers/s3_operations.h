@@ -114,6 +114,11 @@ Result<S3Outcome> PutObject(const Services&, const CallContext&, const S3Request
 Result<S3Outcome> DeleteObject(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> DeleteObjects(const Services&, const CallContext&, const S3Request&);
 
+// s3_encryption.cc: bucket default encryption (SSE-S3 or SSE-KMS for every new object).
+Result<S3Outcome> PutBucketEncryption(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetBucketEncryption(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> DeleteBucketEncryption(const Services&, const CallContext&, const S3Request&);
+
 // s3_policy.cc
 Result<S3Outcome> PutBucketPolicy(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> GetBucketPolicy(const Services&, const CallContext&, const S3Request&);

@@ -1,0 +1,431 @@
+"""KMS keys (TrentService) and server-side encryption of trail log files (issue 5, items 5 and 6),
+with the AWS CLI v2 and boto3."""
+import base64
+import datetime
+import gzip
+import json
+import os
+import re
+import subprocess
+import time
+import uuid
+
+import botocore.exceptions
+import pytest
+
+from conftest import AWS, BINARY, Server, ingest, signed_request
+from records import now, record
+
+AWS_V1 = "/root/.pyenv/shims/aws"
+
+
+def uniq(prefix):
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def error_of(excinfo):
+    e = excinfo.value.response
+    return e["Error"]["Code"], e["ResponseMetadata"]["HTTPStatusCode"], e["Error"]["Message"]
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("kms") / "data",
+               extra_args=["--delivery-interval", "1s", "--digest-interval", "2s"]).start()
+    yield s
+    s.stop()
+
+
+def user_with_policy(srv, statements):
+    """A new IAM user allowed `statements`; returns a boto3-style key dict."""
+    iam = srv.client("iam")
+    name = uniq("kmsuser")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": statements}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def aws_as(srv, key, *args):
+    env = srv.env()
+    env.pop("AWS_SHARED_CREDENTIALS_FILE")
+    env.update(AWS_ACCESS_KEY_ID=key[0], AWS_SECRET_ACCESS_KEY=key[1])
+    return subprocess.run([AWS, *args, "--endpoint-url", srv.endpoint], env=env,
+                          capture_output=True, timeout=120)
+
+
+def test_cli_key_lifecycle_rotation_aliases_and_crypto(srv, tmp_path):
+    meta = srv.aws("kms", "create-key", "--description", "trail-logs")["KeyMetadata"]
+    key_id, arn = meta["KeyId"], meta["Arn"]
+    assert arn == f"arn:aws:kms:us-east-1:{meta['AWSAccountId']}:key/{key_id}"
+    assert meta["KeyState"] == "Enabled" and meta["Enabled"] is True
+    assert meta["KeySpec"] == "SYMMETRIC_DEFAULT" and meta["KeyManager"] == "CUSTOMER"
+
+    # (CLI v2 2.9's model predates the KeyId and RotationPeriodInDays members.)
+    assert srv.aws("kms", "get-key-rotation-status", "--key-id", key_id)[
+        "KeyRotationEnabled"] is False
+    srv.aws("kms", "enable-key-rotation", "--key-id", key_id)
+    assert srv.aws("kms", "get-key-rotation-status", "--key-id", arn)["KeyRotationEnabled"] is True
+    code, status, _ = signed_request(srv, "TrentService.GetKeyRotationStatus",
+                                     json.dumps({"KeyId": key_id}), service="kms")
+    assert code == 200 and status["KeyId"] == arn and status["RotationPeriodInDays"] == 365
+
+    alias = uniq("alias/cli")
+    srv.aws("kms", "create-alias", "--alias-name", alias, "--target-key-id", key_id)
+    aliases = srv.aws("kms", "list-aliases", "--key-id", key_id)["Aliases"]
+    assert [a["AliasName"] for a in aliases] == [alias]
+    assert aliases[0]["TargetKeyId"] == key_id
+    assert srv.aws("kms", "describe-key", "--key-id", alias)["KeyMetadata"]["Arn"] == arn
+    assert any(k["KeyArn"] == arn for k in srv.aws("kms", "list-keys")["Keys"])
+
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(b"log file data key \x00\xff")
+    enc = srv.aws("kms", "encrypt", "--key-id", alias, "--plaintext", f"fileb://{plain}",
+                  "--encryption-context", "purpose=test")
+    assert enc["KeyId"] == arn and enc["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(base64.b64decode(enc["CiphertextBlob"]))
+    dec = srv.aws("kms", "decrypt", "--ciphertext-blob", f"fileb://{blob}",
+                  "--encryption-context", "purpose=test")
+    assert base64.b64decode(dec["Plaintext"]) == plain.read_bytes() and dec["KeyId"] == arn
+
+    dk = srv.aws("kms", "generate-data-key", "--key-id", key_id, "--key-spec", "AES_256")
+    assert len(base64.b64decode(dk["Plaintext"])) == 32
+    blob.write_bytes(base64.b64decode(dk["CiphertextBlob"]))
+    assert srv.aws("kms", "decrypt", "--ciphertext-blob", f"fileb://{blob}")["Plaintext"] == \
+        dk["Plaintext"]
+
+    bare = srv.aws("kms", "generate-data-key-without-plaintext", "--key-id", alias,
+                   "--number-of-bytes", "16")
+    assert "Plaintext" not in bare and bare["KeyId"] == arn
+    blob.write_bytes(base64.b64decode(bare["CiphertextBlob"]))
+    assert len(base64.b64decode(srv.aws("kms", "decrypt", "--ciphertext-blob",
+                                        f"fileb://{blob}")["Plaintext"])) == 16
+
+    srv.aws("kms", "disable-key", "--key-id", key_id)
+    assert srv.aws("kms", "describe-key", "--key-id", key_id)["KeyMetadata"]["KeyState"] == \
+        "Disabled"
+    srv.aws("kms", "enable-key", "--key-id", key_id)
+    sched = srv.aws("kms", "schedule-key-deletion", "--key-id", key_id,
+                    "--pending-window-in-days", "7")
+    assert sched["KeyState"] == "PendingDeletion" and sched["PendingWindowInDays"] == 7
+    assert sched["KeyId"] == arn
+    assert srv.aws("kms", "cancel-key-deletion", "--key-id", key_id)["KeyId"] == arn
+    assert srv.aws("kms", "describe-key", "--key-id", key_id)["KeyMetadata"]["KeyState"] == \
+        "Disabled"
+    srv.aws("kms", "delete-alias", "--alias-name", alias)
+    assert srv.aws("kms", "list-aliases", "--key-id", key_id)["Aliases"] == []
+
+
+def test_boto3_errors_have_kms_shapes(srv):
+    kms = srv.client("kms")
+    key = kms.create_key(Description="errors")["KeyMetadata"]
+    kid, arn = key["KeyId"], key["Arn"]
+    alias = uniq("alias/err")
+    kms.create_alias(AliasName=alias, TargetKeyId=kid)
+    account = key["AWSAccountId"]
+    cases = [
+        ("NotFoundException", "alias/nope",
+         lambda: kms.describe_key(KeyId=uniq("alias/nope"))),
+        ("NotFoundException", "does not exist",
+         lambda: kms.describe_key(KeyId=str(uuid.uuid4()))),
+        ("AlreadyExistsException", alias,
+         lambda: kms.create_alias(AliasName=alias, TargetKeyId=kid)),
+        ("InvalidAliasNameException", "alias/aws/",
+         lambda: kms.create_alias(AliasName="alias/aws/mine", TargetKeyId=kid)),
+        ("ValidationException", "pendingWindowInDays",
+         lambda: kms.schedule_key_deletion(KeyId=kid, PendingWindowInDays=6)),
+        ("ValidationException", "NumberOfBytes",
+         lambda: kms.generate_data_key(KeyId=kid)),
+        ("ValidationException", "NumberOfBytes",
+         lambda: kms.generate_data_key(KeyId=kid, KeySpec="AES_256", NumberOfBytes=32)),
+        ("InvalidKeyUsageException", "RSAES_OAEP_SHA_256",
+         lambda: kms.encrypt(KeyId=kid, Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256")),
+        ("InvalidArnException", "arn:aws:kms:us-east-1",
+         lambda: kms.describe_key(KeyId="arn:aws:kms:us-east-1")),
+    ]
+    for code, text, call in cases:
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            call()
+        got = error_of(e)
+        assert got[0] == code and got[1] == 400 and text in got[2], (code, got)
+
+    kms.create_key(Description="a second key, for paging")
+    page = kms.list_keys(Limit=1)
+    assert len(page["Keys"]) == 1 and page["Truncated"] is True
+    rest = kms.list_keys(Marker=page["NextMarker"], Limit=1000)
+    assert page["Keys"][0] not in rest["Keys"] and rest["Truncated"] is False
+    with pytest.raises(kms.exceptions.InvalidMarkerException):
+        kms.list_keys(Marker="not-a-marker")
+
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"secret", EncryptionContext={"a": "1"})
+    with pytest.raises(kms.exceptions.InvalidCiphertextException):
+        kms.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"a": "2"})
+    with pytest.raises(kms.exceptions.InvalidCiphertextException):
+        kms.decrypt(CiphertextBlob=b"\x01not a blob of ours at all, not at all......................")
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(kms.exceptions.IncorrectKeyException):
+        kms.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"a": "1"},
+                    KeyId=other)
+
+    kms.disable_key(KeyId=arn)
+    with pytest.raises(kms.exceptions.DisabledException) as e:
+        kms.encrypt(KeyId=alias, Plaintext=b"x")
+    assert arn in error_of(e)[2]
+    with pytest.raises(kms.exceptions.DisabledException):
+        kms.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"a": "1"})
+    with pytest.raises(kms.exceptions.DisabledException):
+        kms.enable_key_rotation(KeyId=kid)
+    kms.schedule_key_deletion(KeyId=kid, PendingWindowInDays=30)
+    with pytest.raises(kms.exceptions.KMSInvalidStateException) as e:
+        kms.enable_key(KeyId=kid)
+    assert "pending deletion" in error_of(e)[2]
+    with pytest.raises(kms.exceptions.KMSInvalidStateException):
+        kms.generate_data_key(KeyId=alias, NumberOfBytes=16)
+    with pytest.raises(kms.exceptions.KMSInvalidStateException):
+        kms.create_alias(AliasName=uniq("alias/late"), TargetKeyId=kid)
+    assert account
+
+
+def test_records_have_kms_source_and_no_plaintext_or_key_material(srv):
+    kms = srv.client("kms")
+    kid = kms.create_key()["KeyMetadata"]["KeyId"]
+    secret = b"this-plaintext-must-never-be-recorded"
+    blob = kms.encrypt(KeyId=kid, Plaintext=secret, EncryptionContext={"who": "test"})
+    dk = kms.generate_data_key(KeyId=kid, KeySpec="AES_256")
+    kms.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"who": "test"})
+    needles = [base64.b64encode(secret).decode(), base64.b64encode(dk["Plaintext"]).decode(),
+               base64.b64encode(blob["CiphertextBlob"]).decode(),
+               base64.b64encode(dk["CiphertextBlob"]).decode()]
+    ct = srv.client()
+    seen = {}
+    deadline = time.time() + 10
+    while len(seen) < 3 and time.time() < deadline:
+        for name in ("Encrypt", "Decrypt", "GenerateDataKey"):
+            events = ct.lookup_events(LookupAttributes=[
+                {"AttributeKey": "EventName", "AttributeValue": name}])["Events"]
+            for e in events:
+                rec = json.loads(e["CloudTrailEvent"])
+                if kid in e["CloudTrailEvent"] or name == "Decrypt":
+                    seen[name] = rec
+        time.sleep(0.2)
+    assert set(seen) == {"Encrypt", "Decrypt", "GenerateDataKey"}
+    for name, rec in seen.items():
+        text = json.dumps(rec)
+        assert rec["eventSource"] == "kms.amazonaws.com", rec
+        assert rec["responseElements"] is None, rec
+        for n in needles:
+            assert n not in text, (name, text)
+    assert seen["Encrypt"]["requestParameters"] == {
+        "keyId": kid, "encryptionContext": {"who": "test"}}
+    assert seen["GenerateDataKey"]["requestParameters"] == {"keyId": kid, "keySpec": "AES_256"}
+    assert seen["Encrypt"]["resources"][0]["type"] == "AWS::KMS::Key"
+
+
+def wait_for_files(srv, bucket, predicate, timeout=30):
+    root = srv.data_dir / "buckets" / bucket
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        files = sorted(p for p in root.rglob("*") if p.is_file())
+        if predicate(files):
+            return files
+        time.sleep(0.3)
+    raise AssertionError(f"files did not appear in {bucket}: {files}")
+
+
+def test_encrypted_trail_delivers_ciphertext_readable_only_with_kms_decrypt(srv, tmp_path):
+    kms = srv.client("kms")
+    key = kms.create_key(Description="trail logs")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/trail-logs", TargetKeyId=key["KeyId"])
+    bucket, name = uniq("enc-logs"), uniq("enc-trail")
+    srv.aws("s3api", "create-bucket", "--bucket", bucket)
+
+    # CloudTrail's checks of the key (api.md §3).
+    p = srv.aws("cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket,
+                "--kms-key-id", "alias/no-such-key", check=False)
+    assert p.returncode != 0 and "KmsKeyNotFoundException" in p.stderr
+    off = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.disable_key(KeyId=off)
+    p = srv.aws("cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket,
+                "--kms-key-id", off, check=False)
+    assert p.returncode != 0 and "KmsKeyDisabledException" in p.stderr
+
+    trail = srv.aws("cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket,
+                    "--kms-key-id", "alias/trail-logs", "--enable-log-file-validation")
+    assert trail["KmsKeyId"] == key["Arn"]
+    started = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
+    srv.aws("cloudtrail", "start-logging", "--name", name)
+    rec = record(now(), name="EncryptedCall")
+    status, body, _ = ingest(srv, [rec])
+    assert status == 200, body
+
+    def delivered(files):
+        return any(f.name.endswith(".json.gz") and "CloudTrail-Digest" in f.as_posix()
+                   for f in files) and any("/CloudTrail/" in f.as_posix() for f in files)
+    files = wait_for_files(srv, bucket, delivered)
+    for f in files:
+        data = f.read_bytes()
+        assert data[:2] != b"\x1f\x8b", f  # ciphertext on disk, not gzip
+        with pytest.raises(Exception):
+            gzip.decompress(data)
+
+    logs = [f for f in files if "/CloudTrail/" in f.as_posix()]
+    root = srv.data_dir / "buckets" / bucket
+    found = False
+    for f in logs:
+        key_name = f.relative_to(root).as_posix()
+        head = srv.aws("s3api", "head-object", "--bucket", bucket, "--key", key_name)
+        assert head["ServerSideEncryption"] == "aws:kms"
+        assert head["SSEKMSKeyId"] == key["Arn"]
+        out = subprocess.run([AWS, "s3", "cp", f"s3://{bucket}/{key_name}", "-",
+                              "--endpoint-url", srv.endpoint], env=srv.env(),
+                             capture_output=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        text = gzip.decompress(out.stdout).decode()
+        assert len(out.stdout) == head["ContentLength"]
+        found = found or rec["eventID"] in text
+        # A range of the plaintext still works.
+        part = srv.client("s3").get_object(Bucket=bucket, Key=key_name, Range="bytes=0-1")
+        assert part["Body"].read() == b"\x1f\x8b" and part["ETag"] == head["ETag"]
+    assert found or wait_for_event(srv, bucket, rec["eventID"])
+
+    log_key = logs[0].relative_to(root).as_posix()
+    reader = user_with_policy(srv, [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key["Arn"]}])
+    no_kms = user_with_policy(srv, [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}])
+    ok = aws_as(srv, reader, "s3", "cp", f"s3://{bucket}/{log_key}", str(tmp_path / "ok.gz"))
+    assert ok.returncode == 0, ok.stderr
+    gzip.decompress((tmp_path / "ok.gz").read_bytes())
+    refused = aws_as(srv, no_kms, "s3", "cp", f"s3://{bucket}/{log_key}", str(tmp_path / "no.gz"))
+    assert refused.returncode != 0 and b"AccessDenied" in refused.stderr, refused.stderr
+    # HEAD needs no kms:Decrypt (as in S3).
+    head = aws_as(srv, no_kms, "s3api", "head-object", "--bucket", bucket, "--key", log_key)
+    assert head.returncode == 0, head.stderr
+
+    # Log file validation still passes: the digests hash the plaintext log files.
+    srv.aws("cloudtrail", "stop-logging", "--name", name)
+    time.sleep(3)
+    end = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=5))
+    args = ["--trail-arn", trail["TrailARN"], "--start-time",
+            started.strftime("%Y-%m-%dT%H:%M:%SZ"), "--end-time",
+            end.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    ours = subprocess.run([str(BINARY), "validate-logs", *args, "--endpoint-url", srv.endpoint],
+                          env=srv.env(), capture_output=True, text=True, timeout=120)
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    counts = re.findall(r"^(\d+)/(\d+) (digest|log) files valid$", ours.stdout, re.M)
+    assert {c[2] for c in counts} == {"digest", "log"}, ours.stdout
+    assert all(a == b and int(a) > 0 for a, b, _ in counts), ours.stdout
+    if os.path.exists(AWS_V1):
+        env = srv.env()
+        env["AWS_ENDPOINT_URL_S3"] = srv.endpoint
+        theirs = subprocess.run([AWS_V1, "cloudtrail", "validate-logs", *args, "--endpoint-url",
+                                 srv.endpoint], env=env, capture_output=True, text=True,
+                                timeout=300)
+        assert theirs.returncode == 0, theirs.stdout + theirs.stderr
+        assert "INVALID" not in theirs.stdout, theirs.stdout
+
+
+def wait_for_event(srv, bucket, event_id):
+    s3 = srv.client("s3")
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            if "/CloudTrail/" in o["Key"]:
+                body = s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+                if event_id in gzip.decompress(body).decode():
+                    return True
+        time.sleep(0.5)
+    return False
+
+
+def test_bucket_default_encryption_applies_to_delivered_files(srv):
+    s3 = srv.client("s3")
+    kms = srv.client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    bucket, name = uniq("default-enc"), uniq("plain-trail")
+    s3.create_bucket(Bucket=bucket)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        s3.get_bucket_encryption(Bucket=bucket)
+    assert error_of(e)[:2] == ("ServerSideEncryptionConfigurationNotFoundError", 404)
+    bad = {"Rules": [{"ApplyServerSideEncryptionByDefault": {
+        "SSEAlgorithm": "AES256", "KMSMasterKeyID": key["KeyId"]}}]}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=bad)
+    assert error_of(e)[:2] == ("InvalidArgument", 400)
+    missing = {"Rules": [{"ApplyServerSideEncryptionByDefault": {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": str(uuid.uuid4())}}]}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=missing)
+    assert error_of(e)[0] == "KMS.NotFoundException"
+
+    srv.aws("s3api", "put-bucket-encryption", "--bucket", bucket,
+            "--server-side-encryption-configuration", json.dumps({"Rules": [{
+                "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                       "KMSMasterKeyID": key["Arn"]}}]}))
+    got = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+    assert got["Rules"][0]["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}
+
+    srv.aws("cloudtrail", "create-trail", "--name", name, "--s3-bucket-name", bucket)
+    srv.aws("cloudtrail", "start-logging", "--name", name)
+    status, body, _ = ingest(srv, [record(now(), name="DefaultEncrypted")])
+    assert status == 200, body
+    files = wait_for_files(srv, bucket, lambda fs: len(fs) > 0)
+    root = srv.data_dir / "buckets" / bucket
+    k = files[0].relative_to(root).as_posix()
+    assert files[0].read_bytes()[:2] != b"\x1f\x8b"
+    obj = s3.get_object(Bucket=bucket, Key=k)
+    assert obj["ServerSideEncryption"] == "aws:kms" and obj["SSEKMSKeyId"] == key["Arn"]
+    gzip.decompress(obj["Body"].read())
+
+    # SSE-S3: the server-held key; no KMS permission needed to read.
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    before = set(files)
+    status, body, _ = ingest(srv, [record(now(), name="SseS3")])
+    assert status == 200, body
+    new = wait_for_files(srv, bucket, lambda fs: len(set(fs) - before) > 0)
+    f = sorted(set(new) - before)[0]
+    assert f.read_bytes()[:2] != b"\x1f\x8b"
+    k = f.relative_to(root).as_posix()
+    reader = user_with_policy(srv, [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}])
+    r = aws_as(srv, reader, "s3api", "get-object", "--bucket", bucket, "--key", k,
+               str(f.parent / "x.out") if False else "/dev/null")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["ServerSideEncryption"] == "AES256"
+
+    s3.delete_bucket_encryption(Bucket=bucket)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        s3.get_bucket_encryption(Bucket=bucket)
+    assert error_of(e)[0] == "ServerSideEncryptionConfigurationNotFoundError"
+    srv.aws("cloudtrail", "stop-logging", "--name", name)
+
+
+def test_disabled_key_stops_delivery_visibly_and_nothing_is_lost(srv):
+    kms = srv.client("kms")
+    ct = srv.client()
+    key = kms.create_key()["KeyMetadata"]
+    bucket, name = uniq("paused-logs"), uniq("paused-trail")
+    srv.aws("s3api", "create-bucket", "--bucket", bucket)
+    arn = ct.create_trail(Name=name, S3BucketName=bucket, KmsKeyId=key["KeyId"])["TrailARN"]
+    ct.start_logging(Name=arn)
+    kms.disable_key(KeyId=key["KeyId"])
+    held = record(now(), name="WhileDisabled")
+    status, body, _ = ingest(srv, [held])
+    assert status == 200, body
+    deadline = time.time() + 20
+    while ct.get_trail_status(Name=arn).get("LatestDeliveryError") != "KMS.DisabledException":
+        assert time.time() < deadline, ct.get_trail_status(Name=arn)
+        time.sleep(0.3)
+    assert not list((srv.data_dir / "buckets" / bucket).rglob("*.json.gz"))
+    kms.enable_key(KeyId=key["KeyId"])
+    assert wait_for_event(srv, bucket, held["eventID"])
+    deadline = time.time() + 10
+    while ct.get_trail_status(Name=arn).get("LatestDeliveryError"):
+        assert time.time() < deadline, ct.get_trail_status(Name=arn)
+        time.sleep(0.3)
+    ct.stop_logging(Name=arn)
