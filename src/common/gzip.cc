@@ -21,7 +21,37 @@ bool LooksGzipped(std::string_view data) {
          static_cast<uint8_t>(data[1]) == 0x8b;
 }
 
+bool InflateGzipMember(std::string_view data, size_t max_bytes, std::string* out,
+                       size_t* consumed) {
+  // A gzip member ends with ISIZE, its inflated length mod 2^32: when the member fills `data`,
+  // that is the exact output size; otherwise the guess is wrong and libdeflate says so.
+  if (data.size() < 18) return false;
+  const auto* tail = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
+  size_t size =
+      size_t{tail[0]} | size_t{tail[1]} << 8 | size_t{tail[2]} << 16 | size_t{tail[3]} << 24;
+  if (size > max_bytes) return false;
+  struct Free {
+    void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+  };
+  thread_local std::unique_ptr<libdeflate_decompressor, Free> d(libdeflate_alloc_decompressor());
+  if (d == nullptr) return false;
+  out->resize(size);
+  size_t in = 0, produced = 0;
+  libdeflate_result r = libdeflate_gzip_decompress_ex(d.get(), data.data(), data.size(),
+                                                      out->data(), out->size(), &in, &produced);
+  if (r != LIBDEFLATE_SUCCESS) return false;
+  out->resize(produced);
+  *consumed = in;
+  return true;
+}
+
 Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes) {
+  // The common case — one member, nothing after it — goes through libdeflate.
+  std::string fast;
+  size_t consumed = 0;
+  if (InflateGzipMember(data, max_bytes, &fast, &consumed) && consumed == data.size()) {
+    return fast;
+  }
   // zlib streams any size and handles concatenated members; libdeflate needs the output size.
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {

@@ -16,6 +16,12 @@ std::string GzipCompress(std::string_view data, int level = 6);
 // Fails with kValidation on corrupt input, or when the output would exceed `max_bytes`.
 Result<std::string> GzipDecompress(std::string_view data, size_t max_bytes);
 
+// Inflates the gzip member at the start of `data` into `out` with libdeflate (several times
+// faster than zlib) and sets `consumed` to the member's length, when the member is complete and
+// intact and inflates to at most `max_bytes`. Returns false otherwise (truncated, corrupt, or
+// larger — `out` is then unspecified): callers fall back to zlib, which tells those cases apart.
+bool InflateGzipMember(std::string_view data, size_t max_bytes, std::string* out, size_t* consumed);
+
 // Streaming inflater of ONE gzip member, with the semantics of Python's
 // zlib.decompressobj(16 + MAX_WBITS) (what the AWS CLI validator uses): bytes after the end of the
 // member are ignored, and input that ends early is not an error (the output is what was inflated

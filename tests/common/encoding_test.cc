@@ -61,6 +61,27 @@ TEST(Gzip, RejectsCorruptTruncatedAndOversizedInput) {
   EXPECT_FALSE(GzipDecompress(z, 1 << 20).ok());
 }
 
+TEST(Gzip, InflatesOneIntactMemberWithLibdeflate) {
+  std::string body(5000, 'x');
+  std::string z = GzipCompress(body);
+  std::string out;
+  size_t consumed = 0;
+
+  ASSERT_TRUE(InflateGzipMember(z, 1 << 20, &out, &consumed));
+  EXPECT_EQ(out, body);
+  EXPECT_EQ(consumed, z.size());
+  // Bytes after the member: used when their last four bytes leave room for the output.
+  ASSERT_TRUE(InflateGzipMember(z + std::string("\xff\xff\x00\x00", 4), 1 << 20, &out, &consumed));
+  EXPECT_EQ(out, body);
+  EXPECT_EQ(consumed, z.size());
+  // Everything else is left to zlib: a wrong size guess, truncation, corruption, too large.
+  EXPECT_FALSE(InflateGzipMember(z + "trailing garbage", 1 << 20, &out, &consumed));
+  EXPECT_FALSE(InflateGzipMember(z.substr(0, z.size() - 1), 1 << 20, &out, &consumed));
+  EXPECT_FALSE(InflateGzipMember(z, 4999, &out, &consumed));
+  z[z.size() - 6] ^= 0x01;  // the CRC-32
+  EXPECT_FALSE(InflateGzipMember(z, 1 << 20, &out, &consumed));
+}
+
 TEST(JsonWriter, WritesCompactEscapedJson) {
   JsonWriter w;
   w.BeginObject().Key("a").String("q\"\\\n\x01").Key("b").BeginArray().Int(-1).Bool(true).Null();
