@@ -484,6 +484,13 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
   if (call->protocol == Protocol::kS3 && facts.resources.empty()) {
     facts.resources = api::handlers::S3Resources(call->s3);
   }
+  if (call->protocol == Protocol::kS3 && api::handlers::IsS3DataEvent(call->s3, call->operation)) {
+    facts.data_event = true;
+    facts.resources = api::handlers::S3DataEventResources(call->s3, call->s3_owner);
+    facts.additional_event_data = api::handlers::S3AdditionalEventData(
+        call->http->tls ? std::string_view(call->http->tls_cipher) : std::string_view(),
+        call->bytes_in, status.ok() ? outcome.body.size() : 0, call->s3_ids.host_id);
+  }
   facts.event_time = call->now;
 
   std::vector<store::NewEvent> batch = std::move(outcome.events);

@@ -260,3 +260,89 @@ def test_zz_delete_object_and_delete_objects(logs):
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
     # The bucket is empty: it can go now.
     srv.aws("s3api", "delete-bucket", "--bucket", bucket)
+
+
+def delivered_records(srv, bucket):
+    out = []
+    for key in keys_on_disk(srv, bucket):
+        if key.endswith(".json.gz") and "/CloudTrail/" in key:
+            path = srv.data_dir / "buckets" / bucket / key
+            out += json.loads(gzip.decompress(path.read_bytes()))["Records"]
+    return out
+
+
+def test_object_calls_are_data_events(tmp_path):
+    """GetObject, HeadObject and a failed GetObject are data events (records.md §8): delivered by
+    a trail that selects AWS::S3::Object for the bucket, not by one with the default selectors, and
+    never returned by LookupEvents."""
+    srv = Server(tmp_path / "data", extra_args=["--delivery-interval", "1s"]).start()
+    try:
+        account = srv.aws("sts", "get-caller-identity")["Account"]
+        data_bucket, mgmt_bucket = f"data-{uuid.uuid4().hex[:8]}", f"mgmt-{uuid.uuid4().hex[:8]}"
+        for b in (data_bucket, mgmt_bucket):
+            srv.aws("s3api", "create-bucket", "--bucket", b)
+        srv.aws("cloudtrail", "create-trail", "--name", "with-data", "--s3-bucket-name", data_bucket)
+        srv.aws("cloudtrail", "put-event-selectors", "--trail-name", "with-data",
+                "--event-selectors", json.dumps([{
+                    "ReadWriteType": "All", "IncludeManagementEvents": True,
+                    "DataResources": [{"Type": "AWS::S3::Object",
+                                       "Values": [f"arn:aws:s3:::{data_bucket}/"]}]}]))
+        srv.aws("cloudtrail", "create-trail", "--name", "default", "--s3-bucket-name", mgmt_bucket)
+        for t in ("with-data", "default"):
+            srv.aws("cloudtrail", "start-logging", "--name", t)
+        deadline = time.time() + 30
+        while not keys_on_disk(srv, data_bucket):
+            assert time.time() < deadline, "no log file was delivered"
+            time.sleep(0.3)
+        key = keys_on_disk(srv, data_bucket)[0]
+        s3 = srv.client("s3")
+        body = s3.get_object(Bucket=data_bucket, Key=key)["Body"].read()
+        s3.head_object(Bucket=data_bucket, Key=key)
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            s3.get_object(Bucket=data_bucket, Key="AWSLogs/missing.json.gz")
+        assert error_code(e) == "NoSuchKey"
+
+        deadline = time.time() + 30
+        while True:
+            recs = delivered_records(srv, data_bucket)
+            mine = {r["eventName"]: r for r in recs if r["eventSource"] == "s3.amazonaws.com"
+                    and r["eventName"] in ("GetObject", "HeadObject")
+                    and r["requestParameters"]["key"] == key}
+            failed = [r for r in recs if r.get("errorCode") == "NoSuchKey"]
+            if len(mine) == 2 and failed:
+                break
+            assert time.time() < deadline, f"data events not delivered: {sorted(mine)}"
+            time.sleep(0.3)
+        get = mine["GetObject"]
+        assert get["eventCategory"] == "Data" and get["managementEvent"] is False
+        assert get["readOnly"] is True and get["responseElements"] is None
+        assert get["resources"] == [
+            {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{data_bucket}/{key}"},
+            {"accountId": account, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{data_bucket}"}]
+        extra = get["additionalEventData"]
+        assert extra["bytesTransferredOut"] == len(body) and extra["bytesTransferredIn"] == 0
+        assert extra["SignatureVersion"] == "SigV4" and extra["AuthenticationMethod"] == "AuthHeader"
+        assert get["requestParameters"]["bucketName"] == data_bucket
+        assert mine["HeadObject"]["eventCategory"] == "Data"
+        assert failed[0]["eventCategory"] == "Data" and failed[0]["eventName"] == "GetObject"
+
+        # The default trail delivers management events only (its CreateTrail is there) …
+        srv.aws("cloudtrail", "stop-logging", "--name", "default")
+        deadline = time.time() + 30
+        while not any(r["eventName"] == "StopLogging" for r in delivered_records(srv, mgmt_bucket)):
+            assert time.time() < deadline, "StopLogging was not delivered"
+            time.sleep(0.3)
+        plain = delivered_records(srv, mgmt_bucket)
+        assert all(r["eventCategory"] == "Management" for r in plain)
+        assert not any(r["eventName"] in ("GetObject", "HeadObject") for r in plain)
+        # … and the event history has no data events.
+        ct = srv.client()
+        for name in ("GetObject", "HeadObject"):
+            found = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName",
+                                                        "AttributeValue": name}])["Events"]
+            assert found == []
+        bucket_calls = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName",
+                                                           "AttributeValue": "CreateBucket"}])
+        assert len(bucket_calls["Events"]) == 2  # bucket-level calls stay management events
+    finally:
+        srv.stop()

@@ -70,10 +70,11 @@ store::NewEvent BuildCallEvent(const CallFacts& f, Random& random) {
   r.event_id = NewUuid(random);
   r.read_only = f.read_only;
   if (!f.resources.empty()) r.resources = f.resources;
+  if (!f.additional_event_data.empty()) r.additional_event_data = f.additional_event_data;
   r.event_type = "AwsApiCall";
-  r.management_event = true;
+  r.management_event = !f.data_event;
   r.recipient_account_id = f.account_id;
-  r.event_category = "Management";
+  r.event_category = f.data_event ? "Data" : "Management";
   if (!f.tls_version.empty()) {
     JsonWriter tls;
     tls.BeginObject();

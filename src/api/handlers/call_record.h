@@ -10,7 +10,7 @@
 
 namespace ot::api::handlers {
 
-// Everything known about one answered API call, to become its CloudTrail management event.
+// Everything known about one answered API call, to become its CloudTrail event.
 struct CallFacts {
   const auth::Principal* principal = nullptr;  // null when authentication failed
   std::string access_key_id;                   // as presented, even if unknown
@@ -30,6 +30,10 @@ struct CallFacts {
   std::string error_message;
   std::string request_id;
   bool read_only = false;
+  // A data event (records.md §8: S3 object-level calls): eventCategory Data, managementEvent
+  // false; never in LookupEvents, delivered only by trails whose selectors choose it.
+  bool data_event = false;
+  std::string additional_event_data;  // JSON object text or empty (absent)
   std::vector<events::Resource> resources;
   SysMillis event_time{};
 };

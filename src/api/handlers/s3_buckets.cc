@@ -1,5 +1,6 @@
 // S3 bucket operations on local buckets: CreateBucket, HeadBucket, ListBuckets, DeleteBucket
 // (protocols.md §5), and the S3 dispatch table (object operations: s3_objects.cc).
+#include <algorithm>
 #include <array>
 
 #include "api/handlers/call_record.h"
@@ -288,6 +289,36 @@ std::vector<events::Resource> S3Resources(const S3Request& request) {
     out.push_back(std::move(o));
   }
   return out;
+}
+
+bool IsS3DataEvent(const S3Request& request, std::string_view operation) {
+  return !request.key.empty() || operation == "DeleteObjects";
+}
+
+std::vector<events::Resource> S3DataEventResources(const S3Request& request,
+                                                   std::string_view bucket_owner) {
+  std::vector<events::Resource> out = S3Resources(request);
+  if (out.empty()) return out;
+  if (!bucket_owner.empty()) {
+    out.front().account_id = std::string(bucket_owner);
+    out.front().has_account_id = true;
+  }
+  std::rotate(out.begin(), out.begin() + 1, out.end());  // the object first
+  return out;
+}
+
+std::string S3AdditionalEventData(std::string_view cipher_suite, size_t bytes_in, size_t bytes_out,
+                                  std::string_view host_id) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("SignatureVersion").String("SigV4");
+  if (!cipher_suite.empty()) w.Key("CipherSuite").String(cipher_suite);
+  w.Key("bytesTransferredIn").Uint(bytes_in);
+  w.Key("AuthenticationMethod").String("AuthHeader");
+  w.Key("x-amz-id-2").String(host_id);
+  w.Key("bytesTransferredOut").Uint(bytes_out);
+  w.EndObject();
+  return w.Take();
 }
 
 Result<S3Outcome> CreateBucket(const Services& services, const CallContext& ctx,

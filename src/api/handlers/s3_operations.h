@@ -75,6 +75,16 @@ std::string S3RequestParameters(const S3Request& request);
 // [{type AWS::S3::Bucket, ARN arn:aws:s3:::<bucket>}] (+ AWS::S3::Object for an object
 // request), or empty without a bucket.
 std::vector<events::Resource> S3Resources(const S3Request& request);
+
+// Object-level calls (a key, or DeleteObjects) are data events (records.md §8).
+bool IsS3DataEvent(const S3Request& request, std::string_view operation);
+// A data event's resources: the object, then its bucket with the owner's account (when known).
+std::vector<events::Resource> S3DataEventResources(const S3Request& request,
+                                                   std::string_view bucket_owner);
+// A data event's additionalEventData: signature version, cipher suite (over TLS), bytes in and
+// out, authentication method and the reply's x-amz-id-2.
+std::string S3AdditionalEventData(std::string_view cipher_suite, size_t bytes_in, size_t bytes_out,
+                                  std::string_view host_id);
 // The ARN the request is authorized on: the object's for object requests, else the bucket's
 // ("*" for ListBuckets).
 std::string S3ResourceArn(const S3Request& request);
