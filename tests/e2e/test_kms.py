@@ -139,6 +139,10 @@ def test_boto3_errors_have_kms_shapes(srv):
          lambda: kms.encrypt(KeyId=kid, Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256")),
         ("InvalidArnException", "arn:aws:kms:us-east-1",
          lambda: kms.describe_key(KeyId="arn:aws:kms:us-east-1")),
+        ("UnsupportedOperationException", "RSA_2048",
+         lambda: kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")),
+        ("UnsupportedOperationException", "Key policies",
+         lambda: kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": []}))),
     ]
     for code, text, call in cases:
         with pytest.raises(botocore.exceptions.ClientError) as e:
