@@ -264,10 +264,11 @@ Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
                               const Credentials& credentials, const std::string& region,
                               const JsonCall& call, Clock& clock) {
   std::vector<std::pair<std::string, std::string>> headers = {
-      {"Content-Type", "application/x-amz-json-1.1"},
+      {"Content-Type", call.content_type},
       {"Host", endpoint.host_header},
-      {"X-Amz-Target", call.target},
   };
+  if (!call.target.empty()) headers.emplace_back("X-Amz-Target", call.target);
+  for (const auto& h : call.headers) headers.push_back(h);
   if (!call.content_encoding.empty())
     headers.emplace_back("Content-Encoding", call.content_encoding);
   if (!credentials.session_token.empty()) {

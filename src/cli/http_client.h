@@ -69,12 +69,15 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// Signs (SigV4) and sends one JSON 1.1 call: POST / with X-Amz-Target.
+// Signs (SigV4) and sends one call: POST / with X-Amz-Target (JSON 1.1 unless told otherwise).
 struct JsonCall {
-  std::string target;  // e.g. "OpenTrail_20261101.IngestEvents"
+  std::string target;  // e.g. "OpenTrail_20261101.IngestEvents"; empty: no X-Amz-Target
   std::string service = "cloudtrail";
   std::string body;
   std::string content_encoding;  // "gzip" or empty
+  // JSON 1.0 services (CloudWatch) and Query forms (SNS) send other types.
+  std::string content_type = "application/x-amz-json-1.1";
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers, signed too
 };
 Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
                               const Credentials& credentials, const std::string& region,

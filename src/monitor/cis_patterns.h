@@ -11,6 +11,7 @@ namespace ot::monitor {
 struct CisControl {
   std::string_view id;       // v3.0.0 numbering, "4.1" … "4.15"
   std::string_view title;    // what the control watches
+  std::string_view metric;   // the metric name its filter emits (as AWS's CIS guidance names it)
   std::string_view pattern;  // the v3.0.0 filter pattern
 };
 

@@ -4,6 +4,7 @@
 
 #include "cli/http_client.h"
 #include "cli/import.h"
+#include "cli/monitor_cis.h"
 #include "cli/validate_logs.h"
 #include "common/env.h"
 #include "common/log.h"
@@ -191,6 +192,28 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   AddClientOptions(validate_cmd, &validate.client);
 
+  ot::cli::MonitorCisOptions cis;
+  CLI::App* monitor_cmd = app.add_subcommand("monitor", "Monitoring set-ups");
+  monitor_cmd->require_subcommand(1);
+  CLI::App* cis_cmd = monitor_cmd->add_subcommand(
+      "cis",
+      "Create, idempotently, the CIS AWS Foundations Benchmark monitoring controls (4.1-4.15): "
+      "the trail's log group, a metric filter and an alarm per control, notifying one topic");
+  cis_cmd->add_option("--trail", cis.trail, "Name or ARN of the trail to watch")->required();
+  cis_cmd->add_option("--topic", cis.topic_arn, "ARN of the SNS topic the alarms notify")
+      ->required();
+  cis_cmd->add_option("--log-group", cis.log_group,
+                      "The trail's log group (default: the trail's, else "
+                      "aws-cloudtrail-logs-<trail>; created when missing)");
+  cis_cmd->add_option("--role-arn", cis.role_arn,
+                      "CloudWatchLogsRoleArn for the trail (default: "
+                      "arn:aws:iam::<account>:role/CloudTrail_CloudWatchLogs_Role)");
+  cis_cmd->add_option("--namespace", cis.metric_namespace, "Metric namespace")
+      ->capture_default_str();
+  cis_cmd->add_option("--period", cis.period_seconds, "The alarms' period in seconds")
+      ->capture_default_str();
+  AddClientOptions(cis_cmd, &cis.client);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_cmd) {
@@ -201,6 +224,10 @@ int main(int argc, char** argv) {
     return Serve(serve);
   }
   if (*keys_cmd) return RotateKeys(rotate, rotation);
+  if (*monitor_cmd) {
+    ApplyClientTls(cis.client);
+    return ot::cli::RunMonitorCis(cis, ot::RealEnv(), stdout, stderr);
+  }
   if (*validate_cmd) {
     ApplyClientTls(validate.client);
     return ot::cli::RunValidateLogs(validate, ot::RealEnv(), stdout, stderr);
