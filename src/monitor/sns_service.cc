@@ -9,6 +9,7 @@
 #include "crypto/aead.h"
 #include "crypto/rsa.h"
 #include "crypto/x509.h"
+#include "monitor/sns_email.h"
 
 namespace ot::monitor {
 namespace {
@@ -89,12 +90,50 @@ SnsRetryPolicy SnsService::PolicyFor(const SnsTopic& topic, const SnsSubscriptio
   return topic_policy;
 }
 
+void SnsService::SetStillWanted(SnsDelivery* d, SnsMessageType type, const std::string& arn) {
+  SnsStore* store = &store_;
+  if (type == SnsMessageType::kNotification) {
+    d->still_wanted = [store, arn] {
+      auto s = store->GetSubscription(arn);
+      return s.ok() && !s->pending;
+    };
+  } else if (type == SnsMessageType::kSubscriptionConfirmation) {
+    d->still_wanted = [store, arn] { return store->GetSubscription(arn).ok(); };
+  }
+}
+
 Status SnsService::Send(const SnsTopic& topic, const SnsSubscription& sub, SnsMessage m, bool raw) {
   SnsDelivery d;
   d.url = sub.endpoint;
   d.subscription_arn = sub.arn;
   SnsRetryPolicy policy = PolicyFor(topic, sub);
   d.retry_delays = SnsRetrySchedule(policy);
+  if (sub.protocol == "email" || sub.protocol == "email-json") {
+    // Mail through the relay (the transport sends mailto: URLs over SMTP). SNS mails no
+    // confirmation of an unsubscription.
+    if (m.type == SnsMessageType::kUnsubscribeConfirmation) return Status::Ok();
+    std::string json;
+    if (sub.protocol == "email-json") {
+      auto version = topic.attributes.find("SignatureVersion");
+      m.signature_version = version != topic.attributes.end() ? version->second : "1";
+      m.signing_cert_url = SigningCertUrl();
+      OT_RETURN_IF_ERROR(SignSnsMessage(&m, key_.private_der));
+      json = SnsMessageBody(m);
+    }
+    SnsEmailEnvelope e;
+    e.from = options_.email_from;
+    if (auto name = topic.attributes.find("DisplayName"); name != topic.attributes.end()) {
+      e.display_name = name->second;
+    }
+    e.to = sub.endpoint;
+    e.message_id = NewUuid(env_.random);
+    e.date = env_.clock.Now();
+    d.url = "mailto:" + sub.endpoint;
+    d.body = SnsEmail(e, m, json);
+    SetStillWanted(&d, m.type, sub.arn);
+    sender_.Enqueue(std::move(d));
+    return Status::Ok();
+  }
   d.headers = {{"Content-Type", policy.header_content_type.empty() ? "text/plain; charset=UTF-8"
                                                                    : policy.header_content_type},
                {"User-Agent", "Amazon Simple Notification Service Agent"},
@@ -114,16 +153,7 @@ Status SnsService::Send(const SnsTopic& topic, const SnsSubscription& sub, SnsMe
     OT_RETURN_IF_ERROR(SignSnsMessage(&m, key_.private_der));
     d.body = SnsMessageBody(m);
   }
-  SnsStore* store = &store_;
-  std::string arn = sub.arn;
-  if (m.type == SnsMessageType::kNotification) {
-    d.still_wanted = [store, arn] {
-      auto s = store->GetSubscription(arn);
-      return s.ok() && !s->pending;
-    };
-  } else if (m.type == SnsMessageType::kSubscriptionConfirmation) {
-    d.still_wanted = [store, arn] { return store->GetSubscription(arn).ok(); };
-  }
+  SetStillWanted(&d, m.type, sub.arn);
   sender_.Enqueue(std::move(d));
   return Status::Ok();
 }

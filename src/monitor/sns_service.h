@@ -37,6 +37,8 @@ Result<SnsSigningKey> LoadOrCreateSnsSigningKey(store::MetadataDb& db, Env& env,
 
 struct SnsServiceOptions {
   std::string base_url;  // "https://host:port": SubscribeURL, UnsubscribeURL, SigningCertURL
+  // The sender of email/email-json mails; empty = no SMTP relay, such subscriptions refused.
+  std::string email_from;
 };
 
 struct SnsPublishRequest {
@@ -58,6 +60,8 @@ class SnsService {
   std::string CertificatePath() const;
   const std::string& CertificatePem() const { return key_.cert_pem; }
   std::string SigningCertUrl() const { return options_.base_url + CertificatePath(); }
+  // Whether email and email-json subscriptions can be served (an SMTP relay is configured).
+  bool email_enabled() const { return !options_.email_from.empty(); }
 
   // Store::Subscribe, then a SubscriptionConfirmation to the endpoint when needed.
   Result<SnsSubscription> Subscribe(std::string_view topic_arn, std::string_view protocol,
@@ -73,6 +77,9 @@ class SnsService {
  private:
   // Signs `m` with the topic's SignatureVersion and queues it to `sub`.
   Status Send(const SnsTopic& topic, const SnsSubscription& sub, SnsMessage m, bool raw);
+  // Retries of a notification stop once the subscription is gone or pending again; those of a
+  // confirmation once it is gone.
+  void SetStillWanted(SnsDelivery* d, SnsMessageType type, const std::string& arn);
   SnsRetryPolicy PolicyFor(const SnsTopic& topic, const SnsSubscription& sub) const;
   std::string SubscribeUrl(std::string_view topic_arn, std::string_view token) const;
 

@@ -5,6 +5,7 @@
 #include "api/handlers/operation.h"
 #include "buckets/bucket_registry.h"
 #include "buckets/http_post.h"
+#include "buckets/smtp_send.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "iam/iam.h"
@@ -14,6 +15,7 @@
 #include "monitor/log_store.h"
 #include "monitor/metric_data_log.h"
 #include "monitor/metrics.h"
+#include "monitor/sns_email.h"
 #include "monitor/sns_service.h"
 #include "server/buckets_setup.h"
 #include "server/data_dir.h"
@@ -87,20 +89,30 @@ Status SetUpTransport(const ServerConfig& config, const std::string& host, Env& 
   return Status::Ok();
 }
 
-// SNS delivery's HTTP client: buckets' verified outbound POST.
+// SNS delivery's client: buckets' verified outbound POST, and mail (mailto: deliveries) through
+// the SMTP relay. A relay's 2xx counts as delivered, 5xx as a permanent refusal (as an HTTP 4xx:
+// dropped), anything else is retried.
 class SnsHttpTransport final : public monitor::SnsTransport {
  public:
-  explicit SnsHttpTransport(buckets::HttpPostOptions options) : options_(std::move(options)) {}
+  SnsHttpTransport(buckets::HttpPostOptions options, buckets::SmtpOptions smtp)
+      : options_(std::move(options)), smtp_(std::move(smtp)) {}
   monitor::SnsHttpResult Post(const std::string& url,
                               const std::vector<std::pair<std::string, std::string>>& headers,
                               const std::string& body, std::chrono::milliseconds timeout,
                               const std::atomic<bool>& cancel) override {
+    if (url.starts_with("mailto:")) {
+      buckets::SmtpResult r = buckets::SmtpSend(smtp_, url.substr(7), body, timeout, &cancel);
+      if (r.error.empty()) return {200, ""};
+      if (r.code >= 500) return {400, "relay refused the mail: " + r.error};
+      return {0, r.error};
+    }
     buckets::HttpPostResult r = buckets::HttpPost(options_, url, headers, body, timeout, &cancel);
     return {r.status, std::move(r.error)};
   }
 
  private:
   buckets::HttpPostOptions options_;
+  buckets::SmtpOptions smtp_;
 };
 
 // The URL clients reach the server at: scheme of the listener, its host (a wildcard address
@@ -254,10 +266,10 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   // PutMetricData datapoints exist only in their own log: replay it (15 months, CloudWatch's
   // longest retention).
   OT_RETURN_IF_ERROR(env.fs.CreateDirs(config.data_dir + "/metrics"));
-  OT_ASSIGN_OR_RETURN(impl->metric_data_log,
-                      monitor::MetricDataLog::Open(config.data_dir + "/metrics/put-metric-data.log",
-                                                   env, *impl->metric_store,
-                                                   std::chrono::hours(24 * 455)));
+  OT_ASSIGN_OR_RETURN(
+      impl->metric_data_log,
+      monitor::MetricDataLog::Open(config.data_dir + "/metrics/put-metric-data.log", env,
+                                   *impl->metric_store, std::chrono::hours(24 * 455)));
   monitor::LogStoreOptions logs_options;
   logs_options.dir = config.data_dir + "/logs";
   logs_options.account_id = impl->state.account_id;
@@ -361,7 +373,22 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   buckets::HttpPostOptions sns_transport;
   sns_transport.ca_bundle = config.outbound_ca_bundle;
   sns_transport.tls_verify = !config.outbound_tls_insecure;
-  impl->sns_transport = std::make_unique<SnsHttpTransport>(sns_transport);
+  buckets::SmtpOptions smtp;
+  smtp.relay = config.smtp_relay;
+  smtp.from = config.smtp_from;
+  smtp.require_tls = config.smtp_require_tls;
+  smtp.ca_bundle = config.outbound_ca_bundle;
+  smtp.tls_verify = !config.outbound_tls_insecure;
+  if (!smtp.relay.empty()) {
+    if (!smtp.relay.starts_with("smtp://") && !smtp.relay.starts_with("smtps://")) {
+      return Status(Error::kValidation, "--smtp-relay must be smtp://host[:port] or smtps://…");
+    }
+    if (!monitor::IsEmailAddress(smtp.from)) {
+      return Status(Error::kValidation,
+                    "--smtp-from must be the sender's email address (with --smtp-relay)");
+    }
+  }
+  impl->sns_transport = std::make_unique<SnsHttpTransport>(sns_transport, smtp);
   monitor::SnsSenderOptions sender_options;
   if (!config.sns_retry_delay.empty()) {
     OT_ASSIGN_OR_RETURN(auto delay, trail::ParseDuration(config.sns_retry_delay));
@@ -371,6 +398,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->sns_sender =
       std::make_unique<monitor::SnsSender>(*impl->sns_transport, env.clock, sender_options);
   monitor::SnsServiceOptions sns_options;
+  if (!config.smtp_relay.empty()) sns_options.email_from = config.smtp_from;
   sns_options.base_url =
       config.public_url.empty() ? ListenUrl(config, impl->port) : config.public_url;
   while (!sns_options.base_url.empty() && sns_options.base_url.back() == '/') {

@@ -40,6 +40,12 @@ struct ServerConfig {
   // the delivery policy's, 20 s by default; e.g. "200ms" for tests).
   std::string public_url;
   std::string sns_retry_delay;
+  // SNS email and email-json subscriptions: the SMTP relay (smtp://host[:port], STARTTLS when
+  // offered, or smtps://; user:password@ to log in), the sender address, and whether the relay
+  // must speak TLS. Without a relay such subscriptions are refused.
+  std::string smtp_relay;
+  std::string smtp_from;
+  bool smtp_require_tls = false;
   // Written once listening: the bound port, for scripts and tests that use port 0.
   std::string port_file;
 };

@@ -6,6 +6,7 @@
 #include "api/handlers/sns_util.h"
 #include "common/json_writer.h"
 #include "monitor/sns_delivery.h"
+#include "monitor/sns_email.h"
 
 namespace ot::api::handlers {
 
@@ -78,19 +79,26 @@ Result<Outcome> Subscribe(const Services& services, const CallContext& ctx,
   OT_ASSIGN_OR_RETURN(monitor::SnsService * sns, Sns(services));
   OT_ASSIGN_OR_RETURN(std::string topic, internal::SnsTopicArnMember(params, "TopicArn"));
   OT_ASSIGN_OR_RETURN(std::string protocol, internal::SnsRequired(params, "Protocol"));
-  if (protocol != "http" && protocol != "https") {
-    static constexpr std::string_view kKnown[] = {"email", "email-json",  "sqs",     "lambda",
-                                                  "sms",   "application", "firehose"};
+  const bool email = protocol == "email" || protocol == "email-json";
+  if (email && !sns->email_enabled()) {
+    return SnsInvalid("Protocol Reason: " + protocol +
+                      " subscriptions need an SMTP relay (serve --smtp-relay)");
+  }
+  if (protocol != "http" && protocol != "https" && !email) {
+    static constexpr std::string_view kKnown[] = {"sqs", "lambda", "sms", "application",
+                                                  "firehose"};
     for (std::string_view p : kKnown) {
       if (protocol == p) {
         return SnsInvalid("Protocol Reason: " + protocol +
-                          " subscriptions are not supported by this server (http, https)");
+                          " subscriptions are not supported by this server (http, https, email, "
+                          "email-json)");
       }
     }
     return SnsInvalid("Invalid protocol type: " + protocol);
   }
   std::string endpoint(params.Get("Endpoint").value_or(""));
-  if (!EndpointMatches(protocol, endpoint)) return SnsInvalid("Endpoint");
+  if (email && !monitor::IsEmailAddress(endpoint)) return SnsInvalid("Email address");
+  if (!email && !EndpointMatches(protocol, endpoint)) return SnsInvalid("Endpoint");
   OT_ASSIGN_OR_RETURN(auto attributes, internal::SnsMapMember(params, "Attributes"));
   for (const auto& [k, v] : attributes) OT_RETURN_IF_ERROR(ValidateSubscriptionAttribute(k, v));
   OT_ASSIGN_OR_RETURN(monitor::SnsSubscription sub,

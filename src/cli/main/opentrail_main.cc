@@ -133,6 +133,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--sns-retry-delay", serve.sns_retry_delay,
                         "Delay between SNS delivery retries, replacing the delivery policy's "
                         "(e.g. 200ms; default: the policy's, 20s)");
+  serve_cmd->add_option("--smtp-relay", serve.smtp_relay,
+                        "SMTP relay for SNS email subscriptions: smtp://host[:port] (STARTTLS "
+                        "when offered) or smtps://host[:port]; user:password@ to log in");
+  serve_cmd->add_option("--smtp-from", serve.smtp_from, "Sender address of SNS mails");
+  serve_cmd->add_flag("--smtp-require-tls", serve.smtp_require_tls,
+                      "Refuse to send mail unless the relay speaks TLS");
   serve_cmd->add_option("--outbound-ca-bundle", serve.outbound_ca_bundle,
                         "PEM CAs trusted for the server's own https calls (default: system)");
   serve_cmd->add_flag("--outbound-tls-insecure", serve.outbound_tls_insecure,
