@@ -315,7 +315,9 @@ Status Dispatcher::Authorize(const Call& call, std::string_view action,
     request.resource_policy = &*call.sns_policy;
     request.resource_account = options_.account_id;
   }
-  if (call.protocol == Protocol::kS3) {
+  // The KMS permission an S3 call needs besides its own (kms:Decrypt to read an SSE-KMS object)
+  // is the caller's alone: the bucket's policy and s3: condition keys do not apply to it.
+  if (call.protocol == Protocol::kS3 && !action.starts_with("kms:")) {
     request.keys = &call.s3_keys;
     request.resource_policy = call.s3_policy ? &*call.s3_policy : nullptr;
     request.resource_account = call.s3_owner;

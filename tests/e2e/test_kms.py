@@ -430,3 +430,33 @@ def test_disabled_key_stops_delivery_visibly_and_nothing_is_lost(srv):
         assert time.time() < deadline, ct.get_trail_status(Name=arn)
         time.sleep(0.3)
     ct.stop_logging(Name=arn)
+
+
+def test_client_upload_with_sse_headers(srv):
+    s3 = srv.client("s3")
+    kms = srv.client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    bucket = uniq("uploads")
+    s3.create_bucket(Bucket=bucket)
+    me = srv.client("sts").get_caller_identity()["Arn"]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": me}, "Action": "s3:PutObject",
+         "Resource": f"arn:aws:s3:::{bucket}/uploads/*"}]}))
+    put = s3.put_object(Bucket=bucket, Key="uploads/a.txt", Body=b"uploaded secret",
+                        ServerSideEncryption="aws:kms", SSEKMSKeyId=key["KeyId"])
+    assert put["ServerSideEncryption"] == "aws:kms" and put["SSEKMSKeyId"] == key["Arn"]
+    assert b"secret" not in (srv.data_dir / "buckets" / bucket / "uploads" / "a.txt").read_bytes()
+    got = s3.get_object(Bucket=bucket, Key="uploads/a.txt")
+    assert got["Body"].read() == b"uploaded secret" and got["SSEKMSKeyId"] == key["Arn"]
+    put = s3.put_object(Bucket=bucket, Key="uploads/b.txt", Body=b"x", ServerSideEncryption="AES256")
+    assert put["ServerSideEncryption"] == "AES256"
+    cases = [
+        (dict(ServerSideEncryption="aws:kms"), "InvalidArgument"),
+        (dict(ServerSideEncryption="AES256", SSEKMSKeyId=key["KeyId"]), "InvalidArgument"),
+        (dict(ServerSideEncryption="aws:kms", SSEKMSKeyId=str(uuid.uuid4())),
+         "KMS.NotFoundException"),
+    ]
+    for extra, code in cases:
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            s3.put_object(Bucket=bucket, Key="uploads/c.txt", Body=b"x", **extra)
+        assert error_of(e)[:2] == (code, 400), (extra, error_of(e))

@@ -8,6 +8,7 @@
 #include "common/encoding.h"
 #include "crypto/checksum.h"
 #include "crypto/hash.h"
+#include "kms/key_service.h"
 
 namespace ot::api::handlers {
 namespace {
@@ -263,6 +264,37 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
   }
   if (md5_hex.size() != 32) md5_hex = crypto::Md5Hex(request.body);
   put.md5_hex = md5_hex;
+  // Server-side encryption the upload asks for (else the bucket's default applies).
+  std::string_view sse = Trim(request.Header("x-amz-server-side-encryption"));
+  std::string_view sse_key = Trim(request.Header("x-amz-server-side-encryption-aws-kms-key-id"));
+  std::string sse_key_arn;
+  if (!sse.empty() && sse != buckets::kSseS3 && sse != buckets::kSseKms) {
+    return Status(Error::kInvalidArgument, "The encryption method specified is not supported");
+  }
+  if (!sse_key.empty() && sse != buckets::kSseKms) {
+    return Status(Error::kInvalidArgument,
+                  "Server Side Encryption with AWS KMS managed key requires HTTP header "
+                  "x-amz-server-side-encryption : aws:kms");
+  }
+  if (sse == buckets::kSseKms) {
+    if (sse_key.empty()) {
+      return Status(Error::kInvalidArgument,
+                    "This server has no AWS managed key (aws/s3): give "
+                    "x-amz-server-side-encryption-aws-kms-key-id for aws:kms.");
+    }
+    if (services.kms == nullptr) return Status(Error::kKmsNotFound, "This server has no KMS.");
+    OT_ASSIGN_OR_RETURN(buckets::BucketInfo bucket, services.buckets->Get(request.bucket));
+    // The uploader needs kms:GenerateDataKey on the key, as in S3.
+    sse_key_arn = services.kms->ResourceArn(bucket.region, sse_key);
+    Status allowed = request.authorize ? request.authorize("kms:GenerateDataKey", sse_key_arn)
+                                       : Status(Error::kAccessDenied, "not authorized");
+    if (!allowed.ok()) {
+      return Status(Error::kAccessDenied,
+                    "The uploader is not allowed kms:GenerateDataKey on " + sse_key_arn + ".");
+    }
+    put.sse_kms_key_id = sse_key;
+  }
+  put.sse_algorithm = sse;
   S3Outcome out;
   for (const auto& [alg, value] : request.checksums) {
     if (alg == "md5") continue;
@@ -270,6 +302,14 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
     out.headers.emplace_back("x-amz-checksum-" + alg, value);
   }
   OT_RETURN_IF_ERROR(services.buckets->PutObject(put));
+  if (auto stored = services.buckets->HeadObject(request.bucket, request.key);
+      stored.ok() && !stored->sse_algorithm.empty()) {
+    out.headers.emplace_back("x-amz-server-side-encryption", stored->sse_algorithm);
+    if (!stored->sse_kms_key_arn.empty()) {
+      out.headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id",
+                               stored->sse_kms_key_arn);
+    }
+  }
   out.outcome.request_parameters = S3RequestParameters(request);
   out.outcome.resources = S3Resources(request);
   out.headers.emplace_back("ETag", "\"" + md5_hex + "\"");
