@@ -47,7 +47,6 @@ std::optional<double> Percentile(const PeriodStats& stats, double p) {
 
 void MetricStore::Put(const Datapoint& point) {
   const int64_t second = FloorTo(point.timestamp_ms, 1000);
-  std::function<void(const MetricId&)> listener;
   {
     std::lock_guard lock(mu_);
     auto [it, inserted] = series_[point.metric].try_emplace(second);
@@ -60,9 +59,9 @@ void MetricStore::Put(const Datapoint& point) {
       Merge(s, point.value * point.count, point.count, point.value, point.value, inserted);
       s.values[point.value] += point.count;
     }
-    listener = listener_;
   }
-  if (listener) listener(point.metric);
+  std::lock_guard lock(listener_mu_);
+  if (listener_) listener_(point.metric);
 }
 
 std::vector<MinuteStats> MetricStore::Query(const MetricId& metric, int64_t start_ms,
@@ -118,7 +117,7 @@ void MetricStore::Clear() {
 }
 
 void MetricStore::SetListener(std::function<void(const MetricId&)> listener) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(listener_mu_);
   listener_ = std::move(listener);
 }
 

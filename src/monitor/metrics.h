@@ -100,8 +100,9 @@ class MetricStore : public MetricSink {
                              std::optional<std::string_view> metric_namespace = {}) const;
   // Drops every aggregate (before a rebuild).
   void Clear();
-  // Called (outside the store's lock) after each Put with the metric that received data; set it
-  // once before concurrent use. The alarm scheduler uses it to evaluate soon after new data.
+  // Called (outside the aggregates' lock) after each Put with the metric that received data. The
+  // alarm scheduler uses it to evaluate soon after new data. Once SetListener returns, the
+  // previous listener is not running and will not run again.
   void SetListener(std::function<void(const MetricId&)> listener);
 
  private:
@@ -112,6 +113,9 @@ class MetricStore : public MetricSink {
   };
   mutable std::mutex mu_;
   std::map<MetricId, std::map<int64_t, Second>> series_;
+  // Held while the listener runs, so SetListener(nullptr) returns only once no call is in flight
+  // (the listener's target may be destroyed right after).
+  std::mutex listener_mu_;
   std::function<void(const MetricId&)> listener_;
 };
 
