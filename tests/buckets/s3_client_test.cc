@@ -71,6 +71,7 @@ class FakeS3 {
 
   struct Received {
     std::string path, body, content_type, meta_signature, acl, service, region, crc32;
+    std::string sse, sse_key;  // x-amz-server-side-encryption[-aws-kms-key-id]
   };
   std::vector<Received> received() {
     std::lock_guard lock(mu_);
@@ -166,6 +167,8 @@ class FakeS3 {
         if (Lower(k) == "x-amz-meta-signature") r.meta_signature = v;
         if (Lower(k) == "x-amz-acl") r.acl = v;
         if (Lower(k) == "x-amz-checksum-crc32") r.crc32 = v;
+        if (Lower(k) == "x-amz-server-side-encryption") r.sse = v;
+        if (Lower(k) == "x-amz-server-side-encryption-aws-kms-key-id") r.sse_key = v;
       }
       received_.push_back(std::move(r));
     }
@@ -254,6 +257,25 @@ TEST_F(RemoteTest, SignedPutObjectArrives) {
   EXPECT_EQ(got[0].region, "eu-west-1");
   EXPECT_FALSE(got[0].crc32.empty());
   EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(RemoteTest, SseKmsIsPassedThroughAsHeadersAndTheBodyStaysAsGiven) {
+  FakeS3 s3;
+  auto reg = Open(s3.endpoint());
+  PutObjectRequest put = Put("AWSLogs/1/enc.json.gz", "gzip bytes");
+  put.sse_algorithm = kSseKms;
+  put.sse_kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/k";
+  put.sse_context = {{"aws:cloudtrail:arn", "arn:aws:cloudtrail:eu-west-1:1:trail/t"}};
+  ASSERT_THAT(reg->PutObject(put), IsOk());  // no DataKeyProvider needed: the remote encrypts
+  ASSERT_THAT(reg->PutObject(Put("AWSLogs/1/plain.json.gz", "x")), IsOk());
+  auto got = s3.received();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].sse, "aws:kms");
+  EXPECT_EQ(got[0].sse_key, "arn:aws:kms:eu-west-1:111122223333:key/k");
+  EXPECT_EQ(got[0].body, "gzip bytes");
+  EXPECT_EQ(got[0].acl, "bucket-owner-full-control");  // the other headers still go
+  EXPECT_TRUE(got[1].sse.empty());
+  EXPECT_TRUE(got[1].sse_key.empty());
 }
 
 TEST_F(RemoteTest, ChecksumIsTheBase64BigEndianCrc32) {
