@@ -17,6 +17,8 @@ constexpr size_t kReadChunk = 64 << 10;
 // Pieces of a write smaller than a record are gathered up to this size before encryption, so a
 // response's header fields become part of a full record instead of records of their own.
 constexpr size_t kRecord = 16 << 10;
+// Encrypted output up to this size keeps its buffer for the connection's next answer.
+constexpr size_t kKeptOutput = 1 << 20;
 
 // The BIO OpenSSL reads ciphertext from and writes it to: TlsStream's Core buffers, directly.
 int BioWrite(BIO* bio, const char* data, size_t size, size_t* written) {
@@ -105,12 +107,17 @@ net::mutable_buffer TlsStream::Core::ReadSpace() {
   }
   if (in_capacity - in_end < kRecord || in_capacity < kReadChunk) {
     size_t capacity = std::max(kReadChunk, in_end + kReadChunk);
-    auto grown = std::make_unique<char[]>(capacity);
+    std::unique_ptr<char[]> grown(new char[capacity]);  // not zeroed: make_unique would
     if (in_end > 0) std::memcpy(grown.get(), in.get(), in_end);
     in = std::move(grown);
     in_capacity = capacity;
   }
   return net::mutable_buffer(in.get() + in_end, std::min(kReadChunk, in_capacity - in_end));
+}
+
+void TlsStream::Core::Sent() {
+  out.clear();
+  if (out.capacity() > kKeptOutput) std::string().swap(out);
 }
 
 bool TlsStream::Core::Encrypt(const char* data, size_t size) {

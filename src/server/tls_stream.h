@@ -94,6 +94,9 @@ class TlsStream {
     // Room at the end of `in` for the next socket read (compacts or grows as needed).
     boost::asio::mutable_buffer ReadSpace();
     void Filled(size_t n) { in_end += n; }
+    // After `out` went to the socket: empties it, and frees it after a large answer so that an
+    // idle connection does not keep megabytes.
+    void Sent();
     // Encrypts `data` (appends records to `out`); false on an OpenSSL failure.
     bool Encrypt(const char* data, size_t size);
     // Gathers small pieces so that records are full; Flush encrypts what is gathered.
@@ -131,7 +134,7 @@ class TlsStream {
     template <class Self>
     void operator()(Self& self, error_code ec = {}, size_t n = 0) {
       if (state == kWriting) {
-        s.core_->out.clear();
+        s.core_->Sent();
         if (step == Step::kFailed) return self.complete(failure);  // the alert went out (or not)
         if (ec) return self.complete(ec);
         if (step == Step::kDone) return self.complete(error_code{});
@@ -164,7 +167,7 @@ class TlsStream {
     void operator()(Self& self, error_code ec = {}, size_t n = 0) {
       if (state == kPosted) return self.complete(result, got);
       if (state == kWriting) {
-        s.core_->out.clear();
+        s.core_->Sent();
         if (ec) return self.complete(ec, 0);
         if (got > 0 || result) return self.complete(result, got);
       }
@@ -212,7 +215,7 @@ class TlsStream {
     void operator()(Self& self, error_code ec = {}, size_t = 0) {
       if (state == kPosted) return self.complete(result, 0);
       if (state == kWriting) {
-        s.core_->out.clear();
+        s.core_->Sent();
         return self.complete(ec, ec ? 0 : total);
       }
       for (auto buffer : boost::beast::buffers_range_ref(buffers)) {
@@ -224,7 +227,7 @@ class TlsStream {
       }
       if (!result && !s.core_->FlushPlain()) result = s.SslError(-1);
       if (result) {
-        s.core_->out.clear();
+        s.core_->Sent();
         s.core_->plain.clear();
         state = kPosted;
         return boost::asio::post(s.next_.get_executor(), std::move(self));
@@ -242,7 +245,7 @@ class TlsStream {
     template <class Self>
     void operator()(Self& self, error_code ec = {}, size_t = 0) {
       if (writing) {
-        s.core_->out.clear();
+        s.core_->Sent();
         return self.complete(ec);
       }
       s.Shutdown();
