@@ -3,7 +3,9 @@
 #include <cmath>
 
 #include "api/protocol/json_value.h"
+#include "common/json_writer.h"
 #include "common/log.h"
+#include "common/time.h"
 
 namespace ot::monitor {
 namespace {
@@ -132,12 +134,119 @@ SnsSender::~SnsSender() {
   for (auto& t : threads_) t.join();
 }
 
+std::string SnsQueuedJson(const SnsQueued& q) {
+  const SnsDelivery& d = q.delivery;
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("id").String(d.id).Key("type").String(d.message_type).Key("url").String(d.url);
+  w.Key("subscription").String(d.subscription_arn);
+  w.Key("headers").BeginArray();
+  for (const auto& [k, v] : d.headers) w.BeginArray().String(k).String(v).EndArray();
+  w.EndArray();
+  w.Key("body").String(d.body);
+  w.Key("retryDelaysMs").BeginArray();
+  for (auto delay : d.retry_delays) w.Int(delay.count());
+  w.EndArray();
+  w.Key("attempts").Uint(q.attempts);
+  w.Key("first").Int(q.first.time_since_epoch().count());
+  w.Key("next").Int(q.next.time_since_epoch().count());
+  w.EndObject();
+  return w.Take();
+}
+
+Result<SnsQueued> ParseSnsQueued(std::string_view json) {
+  Status bad(Error::kValidation, "not a queued SNS delivery");
+  auto doc = api::JsonDocument::Parse(json);
+  if (!doc.ok() || !(*doc)->root().is_object()) return bad;
+  api::JsonValue root = (*doc)->root();
+  auto text = [&](std::string_view name, std::string* out) {
+    auto v = root.Get(name);
+    if (!v || !v->is_string()) return false;
+    *out = std::string(v->AsString());
+    return true;
+  };
+  auto integer = [&](std::string_view name) -> std::optional<int64_t> {
+    auto v = root.Get(name);
+    if (!v || v->type() != api::JsonValue::Type::kNumber) return std::nullopt;
+    return v->AsInt();
+  };
+  SnsQueued q;
+  SnsDelivery& d = q.delivery;
+  if (!text("id", &d.id) || !text("type", &d.message_type) || !text("url", &d.url) ||
+      !text("subscription", &d.subscription_arn) || !text("body", &d.body)) {
+    return bad;
+  }
+  auto headers = root.Get("headers");
+  auto delays = root.Get("retryDelaysMs");
+  auto attempts = integer("attempts"), first = integer("first"), next = integer("next");
+  if (!headers || !headers->is_array() || !delays || !delays->is_array() || !attempts ||
+      *attempts < 0 || !first || !next) {
+    return bad;
+  }
+  for (const api::JsonValue& h : headers->Items()) {
+    auto pair = h.is_array() ? h.Items() : std::vector<api::JsonValue>();
+    if (pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) return bad;
+    d.headers.emplace_back(std::string(pair[0].AsString()), std::string(pair[1].AsString()));
+  }
+  for (const api::JsonValue& v : delays->Items()) {
+    auto ms = v.type() == api::JsonValue::Type::kNumber ? v.AsInt() : std::nullopt;
+    if (!ms || *ms < 0) return bad;
+    d.retry_delays.emplace_back(*ms);
+  }
+  q.attempts = static_cast<size_t>(*attempts);
+  q.first = SysMillis(std::chrono::milliseconds(*first));
+  q.next = SysMillis(std::chrono::milliseconds(*next));
+  return q;
+}
+
+void SnsSender::Save(const Job& job, std::chrono::steady_clock::time_point due) {
+  if (options_.outbox == nullptr || job.delivery.id.empty()) return;
+  const SysMillis now = clock_.Now();
+  SnsQueued q;
+  q.delivery = job.delivery;
+  q.attempts = job.attempt;
+  q.first = job.first_wall;
+  q.next = now + std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::max(due - clock_.Mono(), std::chrono::steady_clock::duration{}));
+  Status saved = options_.outbox->Save(job.delivery.id, SnsQueuedJson(q));
+  if (!saved.ok()) {
+    Log(LogLevel::kError, "SNS delivery " + job.delivery.id +
+                              " could not be saved; a restart would lose it: " + saved.ToString());
+  }
+}
+
+void SnsSender::Forget(const Job& job) {
+  if (options_.outbox != nullptr && !job.delivery.id.empty()) {
+    options_.outbox->Remove(job.delivery.id);
+  }
+}
+
 void SnsSender::Enqueue(SnsDelivery delivery) {
+  Job job;
+  job.delivery = std::move(delivery);
+  const auto now = clock_.Mono();
+  Save(job, now);
   {
     std::lock_guard lock(mu_);
-    Job job;
-    job.delivery = std::move(delivery);
-    queue_.emplace(clock_.Mono(), std::move(job));
+    queue_.emplace(now, std::move(job));
+  }
+  cv_.notify_one();
+}
+
+void SnsSender::Resume(SnsQueued queued) {
+  const auto mono = clock_.Mono();
+  const SysMillis wall = clock_.Now();
+  Job job;
+  job.delivery = std::move(queued.delivery);
+  job.attempt = queued.attempts;
+  if (queued.attempts > 0) {
+    job.first_wall = queued.first;
+    job.first_attempt = mono - std::max(wall - queued.first, SysMillis::duration{});
+  }
+  auto due = mono + std::max(queued.next - wall, SysMillis::duration{});
+  {
+    std::lock_guard lock(mu_);
+    queue_.emplace(due, std::move(job));
   }
   cv_.notify_one();
 }
@@ -166,7 +275,10 @@ void SnsSender::Work() {
     lock.unlock();
 
     const auto start = clock_.Mono();
-    if (job.attempt == 0) job.first_attempt = start;
+    if (job.attempt == 0) {
+      job.first_attempt = start;
+      job.first_wall = clock_.Now();
+    }
     bool wanted = !job.delivery.still_wanted || job.delivery.still_wanted();
     SnsHttpResult r;
     if (wanted) {
@@ -176,6 +288,7 @@ void SnsSender::Work() {
     job.attempt++;
     const auto end = clock_.Mono();
 
+    if (!wanted || (r.status >= 200 && r.status < 300)) Forget(job);
     lock.lock();
     if (!wanted) continue;
     if (r.status >= 200 && r.status < 300) {
@@ -186,6 +299,7 @@ void SnsSender::Work() {
     const size_t retry = job.attempt - 1;  // index of the next retry's delay
     std::string what = r.status != 0 ? "HTTP " + std::to_string(r.status) : r.error;
     if (permanent || retry >= job.delivery.retry_delays.size()) {
+      Forget(job);
       stats_.failed++;
       Log(LogLevel::kWarn, "SNS delivery to " + job.delivery.url + " failed (" + what + "), " +
                                (permanent ? "permanent failure" : "retries exhausted") +
@@ -194,6 +308,7 @@ void SnsSender::Work() {
     }
     auto delay = options_.retry_delay_override.value_or(job.delivery.retry_delays[retry]);
     if (end + delay - job.first_attempt > options_.max_lifetime) {
+      Forget(job);
       stats_.failed++;
       Log(LogLevel::kWarn, "SNS delivery to " + job.delivery.url + " expired after an hour");
       continue;
@@ -202,6 +317,9 @@ void SnsSender::Work() {
     Log(LogLevel::kInfo, "SNS delivery to " + job.delivery.url + " failed (" + what + "), retry " +
                              std::to_string(job.attempt) + " in " + std::to_string(delay.count()) +
                              " ms");
+    lock.unlock();
+    Save(job, end + delay);
+    lock.lock();
     queue_.emplace(end + delay, std::move(job));
     cv_.notify_one();
   }

@@ -5,7 +5,8 @@
 // 2xx = delivered; 4xx = permanent failure (dropped); 1xx/5xx, timeouts and connection or TLS
 // errors are retried after the schedule's delay, counted from the end of the failed attempt.
 // A message is retried at most `num_retries` times and never after one hour. Retries resend the
-// same body (same MessageId and signature). In memory: a restart abandons queued retries.
+// same body (same MessageId and signature). With an outbox, every queued delivery is also kept
+// durably until it is delivered or given up, and a restart resumes it where it stood.
 
 #include <atomic>
 #include <chrono>
@@ -73,6 +74,11 @@ class SnsTransport {
 };
 
 struct SnsDelivery {
+  // Names the delivery in the outbox (empty: not kept durably).
+  std::string id;
+  // "Notification", "SubscriptionConfirmation", … : what `still_wanted` asks, rebuilt from this
+  // after a restart.
+  std::string message_type;
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
@@ -82,7 +88,29 @@ struct SnsDelivery {
   std::function<bool()> still_wanted;
 };
 
+// Durable storage of queued deliveries (the server: metadata.db). Thread-safe. `Save` replaces
+// the entry of `id`; a failure to save is logged and the delivery still attempted.
+class SnsOutbox {
+ public:
+  virtual ~SnsOutbox() = default;
+  virtual Status Save(const std::string& id, const std::string& json) = 0;
+  virtual void Remove(const std::string& id) = 0;
+};
+
+// One delivery as the outbox keeps it: where it stood when last saved.
+struct SnsQueued {
+  SnsDelivery delivery;
+  size_t attempts = 0;  // attempts made
+  SysMillis first{};    // wall time of the first attempt (zero: none yet)
+  SysMillis next{};     // wall time the next attempt is due
+};
+std::string SnsQueuedJson(const SnsQueued& queued);
+// kValidation for a document that is not one SnsQueuedJson wrote.
+Result<SnsQueued> ParseSnsQueued(std::string_view json);
+
 struct SnsSenderOptions {
+  // Keeps queued deliveries (with an id) across restarts; null = memory only.
+  SnsOutbox* outbox = nullptr;
   int threads = 2;
   std::chrono::milliseconds request_timeout{15000};
   std::chrono::milliseconds max_lifetime{std::chrono::hours(1)};
@@ -100,7 +128,11 @@ class SnsSender {
   // wait on it).
   SnsSender(SnsTransport& transport, Clock& clock, SnsSenderOptions options);
   ~SnsSender();  // stops the threads; queued deliveries and POSTs in flight are abandoned
+  // Queues a delivery for its first attempt, saved to the outbox first when it has an id.
   void Enqueue(SnsDelivery delivery);
+  // Queues a delivery read back from the outbox: its next attempt when it was due (now if that
+  // passed), its retry count and hour of life going on from where they stood.
+  void Resume(SnsQueued queued);
   SnsSenderStats stats() const;
 
  private:
@@ -108,8 +140,12 @@ class SnsSender {
     SnsDelivery delivery;
     size_t attempt = 0;  // attempts made so far
     std::chrono::steady_clock::time_point first_attempt{};
+    SysMillis first_wall{};  // the same instant on the wall clock, for the outbox
   };
   void Work();
+  // Saves or forgets the job in the outbox (no-op without one or without an id).
+  void Save(const Job& job, std::chrono::steady_clock::time_point due);
+  void Forget(const Job& job);
 
   SnsTransport& transport_;
   Clock& clock_;

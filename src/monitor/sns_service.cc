@@ -102,8 +102,29 @@ void SnsService::SetStillWanted(SnsDelivery* d, SnsMessageType type, const std::
   }
 }
 
+void SnsService::Resume(const std::vector<std::string>& queued) {
+  for (const std::string& json : queued) {
+    auto q = ParseSnsQueued(json);
+    if (!q.ok()) {
+      Log(LogLevel::kError,
+          "an unreadable queued SNS delivery was skipped: " + q.status().ToString());
+      continue;
+    }
+    for (SnsMessageType type :
+         {SnsMessageType::kNotification, SnsMessageType::kSubscriptionConfirmation,
+          SnsMessageType::kUnsubscribeConfirmation}) {
+      if (q->delivery.message_type == SnsMessageTypeName(type)) {
+        SetStillWanted(&q->delivery, type, q->delivery.subscription_arn);
+      }
+    }
+    sender_.Resume(std::move(*q));
+  }
+}
+
 Status SnsService::Send(const SnsTopic& topic, const SnsSubscription& sub, SnsMessage m, bool raw) {
   SnsDelivery d;
+  d.id = NewUuid(env_.random);
+  d.message_type = std::string(SnsMessageTypeName(m.type));
   d.url = sub.endpoint;
   d.subscription_arn = sub.arn;
   SnsRetryPolicy policy = PolicyFor(topic, sub);

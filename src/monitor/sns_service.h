@@ -60,6 +60,9 @@ class SnsService {
   std::string CertificatePath() const;
   const std::string& CertificatePem() const { return key_.cert_pem; }
   std::string SigningCertUrl() const { return options_.base_url + CertificatePath(); }
+  // Queues again the deliveries the outbox kept (SnsQueuedJson documents) when the server last
+  // stopped; unreadable ones are logged and skipped.
+  void Resume(const std::vector<std::string>& queued);
   // Whether email and email-json subscriptions can be served (an SMTP relay is configured).
   bool email_enabled() const { return !options_.email_from.empty(); }
 

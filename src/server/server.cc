@@ -115,6 +115,23 @@ class SnsHttpTransport final : public monitor::SnsTransport {
   buckets::SmtpOptions smtp_;
 };
 
+// Queued SNS deliveries as metadata.db documents, so that a restart resumes them.
+class MetadataSnsOutbox final : public monitor::SnsOutbox {
+ public:
+  static constexpr std::string_view kKind = "sns-outbox";
+  explicit MetadataSnsOutbox(store::MetadataDb& db) : db_(db) {}
+  Status Save(const std::string& id, const std::string& json) override {
+    return db_.PutDocument(kKind, id, json);
+  }
+  void Remove(const std::string& id) override {
+    Status s = db_.DeleteDocument(kKind, id);
+    if (!s.ok()) Log(LogLevel::kWarn, "SNS outbox: " + id + " not removed: " + s.ToString());
+  }
+
+ private:
+  store::MetadataDb& db_;
+};
+
 // The URL clients reach the server at: scheme of the listener, its host (a wildcard address
 // becomes 127.0.0.1) and the bound port.
 std::string ListenUrl(const ServerConfig& config, uint16_t port) {
@@ -153,6 +170,7 @@ struct Server::Impl {
   std::unique_ptr<trail::LogsDelivery> logs_delivery;
   std::unique_ptr<monitor::SnsStore> sns_store;
   std::unique_ptr<monitor::SnsTransport> sns_transport;
+  std::unique_ptr<monitor::SnsOutbox> sns_outbox;  // queued deliveries, in metadata.db
   std::unique_ptr<monitor::SnsSender> sns_sender;
   std::unique_ptr<monitor::SnsService> sns;
   std::unique_ptr<monitor::MetricDataLog> metric_data_log;
@@ -172,7 +190,7 @@ struct Server::Impl {
     if (metric_store) metric_store->SetListener(nullptr);
     alarm_scheduler.reset();
     if (buckets) buckets->Shutdown();
-    sns_sender.reset();  // queued SNS deliveries and retries are abandoned
+    sns_sender.reset();  // queued SNS deliveries stay in the outbox for the next start
     logs_delivery.reset();
     delivery.reset();
     services.reset();
@@ -389,7 +407,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
     }
   }
   impl->sns_transport = std::make_unique<SnsHttpTransport>(sns_transport, smtp);
+  impl->sns_outbox = std::make_unique<MetadataSnsOutbox>(*impl->metadata);
   monitor::SnsSenderOptions sender_options;
+  sender_options.outbox = impl->sns_outbox.get();
   if (!config.sns_retry_delay.empty()) {
     OT_ASSIGN_OR_RETURN(auto delay, trail::ParseDuration(config.sns_retry_delay));
     sender_options.retry_delay_override =
@@ -407,6 +427,17 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->sns = std::make_unique<monitor::SnsService>(*impl->sns_store, *impl->sns_sender,
                                                     std::move(sns_key), env, sns_options);
   impl->services->sns = impl->sns.get();
+  {
+    // Deliveries queued when the server last stopped (or crashed) go on where they stood.
+    OT_ASSIGN_OR_RETURN(auto queued, impl->metadata->ListDocuments(MetadataSnsOutbox::kKind));
+    std::vector<std::string> documents;
+    for (auto& [id, json] : queued) documents.push_back(std::move(json));
+    if (!documents.empty()) {
+      Log(LogLevel::kInfo,
+          "resuming " + std::to_string(documents.size()) + " queued SNS deliveries");
+    }
+    impl->sns->Resume(documents);
+  }
 
   // CloudWatch alarms: definitions and history in the metadata DB; the scheduler evaluates them
   // at each period boundary (at least every 10 s) and soon after their metric receives data, and

@@ -259,6 +259,39 @@ def test_endpoint_failing_three_times_then_recovering_gets_the_message_once(srv)
         hook.close()
 
 
+def test_a_pending_retry_survives_kill_9_and_is_delivered_once(tmp_path):
+    """The retry of a published message is kept in metadata.db: after kill -9 and a restart the
+    recovered endpoint gets it, once, with its first MessageId and signature."""
+    s = Server(tmp_path / "data", extra_args=["--sns-retry-delay", "3s"]).start()
+    hook = Hook(fail=1)
+    try:
+        sns = s.client("sns")
+        topic = sns.create_topic(Name="durable")["TopicArn"]
+        subscribe_and_confirm(s, sns, topic, hook)
+        message_id = sns.publish(TopicArn=topic, Message="survives")["MessageId"]
+        hook.wait("Notification", 1)  # the first attempt, answered 500: a retry in 3 s
+        s.kill()
+        time.sleep(3.5)  # the retry fell due while the server was down
+        s.start()
+        got = hook.wait("Notification", 2, timeout=15)
+        time.sleep(1.0)  # nothing more arrives
+        got = hook.messages("Notification")
+        assert [st for _, _, st in got] == [500, 200]
+        assert got[0][1] == got[1][1] and got[1][1]["MessageId"] == message_id
+        # Signed before the restart: its certificate URL names the old port; the key is the same.
+        resent = dict(got[1][1])
+        resent["SigningCertURL"] = s.endpoint + "/" + resent["SigningCertURL"].split("/", 3)[3]
+        verify(s, resent)
+        # Delivered: forgotten, so another restart sends nothing again.
+        s.stop()
+        s.start()
+        time.sleep(1.0)
+        assert len(hook.messages("Notification")) == 2
+    finally:
+        hook.close()
+        s.stop()
+
+
 def test_raw_delivery_and_cli_publish(srv, hook, tmp_path):
     sns = srv.client("sns")
     topic = sns.create_topic(Name=uniq("raw"))["TopicArn"]
@@ -428,8 +461,11 @@ def test_topic_policy_refuses_a_strangers_subscribe(srv, hook):
       "message attribute type, the set of supported type prefixes is Binary, Number, and "
       "String.")),
     (lambda s, t: s.subscribe(TopicArn=t, Protocol="email", Endpoint="a@example.com"),
-     ("InvalidParameter", 400, "Invalid parameter: Protocol Reason: email subscriptions are not "
-                               "supported by this server (http, https)")),
+     ("InvalidParameter", 400, "Invalid parameter: Protocol Reason: email subscriptions need an "
+                               "SMTP relay (serve --smtp-relay)")),
+    (lambda s, t: s.subscribe(TopicArn=t, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:1:q"),
+     ("InvalidParameter", 400, "Invalid parameter: Protocol Reason: sqs subscriptions are not "
+                               "supported by this server (http, https, email, email-json)")),
     (lambda s, t: s.subscribe(TopicArn=t, Protocol="http", Endpoint="http://127.0.0.1:9/",
                               Attributes={"RawMessageDelivery": "yes"}),
      ("InvalidParameter", 400, "Invalid parameter: RawMessageDelivery")),

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -243,6 +244,126 @@ TEST(SnsSender, StoppingCancelsPostsInFlight) {
   auto start = std::chrono::steady_clock::now();
   sender.reset();
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+}
+
+}  // namespace
+}  // namespace ot::monitor
+
+namespace ot::monitor {
+namespace {
+
+class MemoryOutbox final : public SnsOutbox {
+ public:
+  Status Save(const std::string& id, const std::string& json) override {
+    std::lock_guard lock(mu_);
+    saved_[id] = json;
+    saves_++;
+    return Status::Ok();
+  }
+  void Remove(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    saved_.erase(id);
+  }
+  std::map<std::string, std::string> saved() {
+    std::lock_guard lock(mu_);
+    return saved_;
+  }
+  int saves() {
+    std::lock_guard lock(mu_);
+    return saves_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> saved_;
+  int saves_ = 0;
+};
+
+TEST(SnsOutbox, QueuedDeliveriesRoundTrip) {
+  SnsQueued q;
+  q.delivery = Delivery({milliseconds(20000), milliseconds(1)});
+  q.delivery.id = "d-1";
+  q.delivery.message_type = "Notification";
+  q.delivery.subscription_arn = "arn:aws:sns:us-east-1:111122223333:t:s";
+  q.delivery.headers = {{"x-amz-sns-message-type", "Notification"}, {"Content-Type", "a\"b"}};
+  q.attempts = 2;
+  q.first = SysMillis(milliseconds(1714566896123));
+  q.next = SysMillis(milliseconds(1714566916123));
+
+  auto back = ParseSnsQueued(SnsQueuedJson(q));
+
+  ASSERT_THAT(back.status(), IsOk());
+  EXPECT_EQ(back->delivery.id, "d-1");
+  EXPECT_EQ(back->delivery.message_type, "Notification");
+  EXPECT_EQ(back->delivery.url, q.delivery.url);
+  EXPECT_EQ(back->delivery.body, q.delivery.body);
+  EXPECT_EQ(back->delivery.headers, q.delivery.headers);
+  EXPECT_EQ(back->delivery.retry_delays, q.delivery.retry_delays);
+  EXPECT_EQ(back->delivery.subscription_arn, q.delivery.subscription_arn);
+  EXPECT_EQ(back->attempts, 2u);
+  EXPECT_EQ(back->first, q.first);
+  EXPECT_EQ(back->next, q.next);
+  EXPECT_FALSE(ParseSnsQueued("{}").ok());
+  EXPECT_FALSE(ParseSnsQueued("not json").ok());
+}
+
+TEST(SnsOutbox, KeepsADeliveryUntilItIsDeliveredOrGivenUp) {
+  MemoryOutbox outbox;
+  ScriptedTransport transport({500, 500});
+  SnsSenderOptions options;
+  options.outbox = &outbox;
+  {
+    SnsSender sender(transport, RealClock(), options);
+    SnsDelivery d = Delivery({milliseconds(20), milliseconds(20)});
+    d.id = "kept";
+    sender.Enqueue(d);
+    EXPECT_EQ(outbox.saved().count("kept"), 1u);  // saved before the first attempt
+    ASSERT_TRUE(WaitFor(sender, 1));
+  }
+  EXPECT_EQ(outbox.saves(), 3);         // queued, then after each of the two failures
+  EXPECT_TRUE(outbox.saved().empty());  // delivered: forgotten
+  // Given up (a 4xx) is forgotten too; a delivery without an id is never saved.
+  ScriptedTransport refusing({404});
+  SnsSender sender(refusing, RealClock(), options);
+  SnsDelivery d = Delivery({milliseconds(20)});
+  d.id = "refused";
+  sender.Enqueue(d);
+  sender.Enqueue(Delivery({}));
+  ASSERT_TRUE(WaitFor(sender, 2));
+  EXPECT_TRUE(outbox.saved().empty());
+  EXPECT_EQ(outbox.saves(), 4);
+}
+
+TEST(SnsOutbox, AStoppedSenderLeavesRetriesSavedAndResumeFinishesThem) {
+  MemoryOutbox outbox;
+  SnsSenderOptions options;
+  options.outbox = &outbox;
+  ScriptedTransport failing({500});
+  {
+    SnsSender sender(failing, RealClock(), options);
+    SnsDelivery d = Delivery({milliseconds(60000)});  // a retry a minute away
+    d.id = "pending";
+    sender.Enqueue(d);
+    for (int i = 0; i < 500 && sender.stats().retried == 0; ++i) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    ASSERT_EQ(sender.stats().retried, 1u);
+  }  // stopped with the retry queued
+  auto saved = outbox.saved();
+  ASSERT_EQ(saved.size(), 1u);
+  auto queued = ParseSnsQueued(saved.at("pending"));
+  ASSERT_THAT(queued.status(), IsOk());
+  EXPECT_EQ(queued->attempts, 1u);
+  EXPECT_GT(queued->next, queued->first + milliseconds(59000));
+
+  queued->next = RealClock().Now();  // as if the minute had passed while the server was down
+  ScriptedTransport healthy({});
+  SnsSender sender(healthy, RealClock(), options);
+  sender.Resume(*queued);
+  ASSERT_TRUE(WaitFor(sender, 1));
+  EXPECT_EQ(sender.stats().delivered, 1u);
+  EXPECT_EQ(healthy.bodies().size(), 1u);
+  EXPECT_TRUE(outbox.saved().empty());
 }
 
 }  // namespace
