@@ -114,7 +114,7 @@ std::string AlarmStore::AlarmArn(std::string_view region, std::string_view name)
 
 Result<std::unique_ptr<AlarmStore>> AlarmStore::Open(store::MetadataDb& db, Env& env,
                                                      AlarmStoreOptions options) {
-  std::unique_ptr<AlarmStore> s(new AlarmStore(db, env, std::move(options)));
+  std::unique_ptr<AlarmStore> s(new AlarmStore(db, std::move(options)));
   OT_ASSIGN_OR_RETURN(auto alarms, db.ListDocuments(kAlarmKind));
   for (const auto& [id, text] : alarms) {
     OT_ASSIGN_OR_RETURN(auto doc, api::JsonDocument::Parse(text));

@@ -92,14 +92,13 @@ class AlarmStore {
   std::vector<AlarmHistoryItem> History(const AlarmHistoryQuery& query) const;
 
  private:
-  AlarmStore(store::MetadataDb& db, Env& env, AlarmStoreOptions options)
-      : db_(db), env_(env), options_(std::move(options)) {}
+  AlarmStore(store::MetadataDb& db, AlarmStoreOptions options)
+      : db_(db), options_(std::move(options)) {}
   Status Save(const MetricAlarm& alarm);
   Status AppendHistory(AlarmHistoryItem item);  // mu_ held
   static std::string Key(std::string_view region, std::string_view name);
 
   store::MetadataDb& db_;
-  Env& env_;
   AlarmStoreOptions options_;
   mutable std::mutex mu_;
   std::map<std::string, MetricAlarm, std::less<>> alarms_;  // by Key()

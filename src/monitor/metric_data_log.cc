@@ -75,7 +75,7 @@ Result<Datapoint> DecodeDatapoint(std::string_view line) {
 Result<std::unique_ptr<MetricDataLog>> MetricDataLog::Open(const std::string& path, Env& env,
                                                            MetricSink& sink,
                                                            std::chrono::hours retention) {
-  std::unique_ptr<MetricDataLog> log(new MetricDataLog(path, env));
+  std::unique_ptr<MetricDataLog> log(new MetricDataLog());
   if (env.fs.Exists(path)) {
     OT_ASSIGN_OR_RETURN(std::string text, env.fs.ReadFile(path));
     const int64_t cutoff = (env.clock.Now() - retention).time_since_epoch().count();

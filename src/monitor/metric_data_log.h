@@ -33,9 +33,7 @@ class MetricDataLog {
   Status Append(const std::vector<Datapoint>& points);
 
  private:
-  MetricDataLog(std::string path, Env& env) : path_(std::move(path)), env_(env) {}
-  std::string path_;
-  Env& env_;
+  MetricDataLog() = default;
   std::mutex mu_;
   std::unique_ptr<WritableFile> file_;
 };

@@ -203,10 +203,13 @@ Result<CwResult> ListMetrics(const Services& services, const CallContext& ctx, c
   for (monitor::MetricId& id : all) {
     if (name && id.metric_name != *name) continue;
     bool ok = true;
-    for (const auto& [k, v] : filters) {
+    // No structured binding here: clang 14 (the fuzz build) cannot capture one in the lambda.
+    for (const auto& filter : filters) {
       auto it = std::find_if(id.dimensions.begin(), id.dimensions.end(),
-                             [&](const auto& d) { return d.first == k; });
-      if (it == id.dimensions.end() || (!v.empty() && it->second != v)) ok = false;
+                             [&](const auto& d) { return d.first == filter.first; });
+      if (it == id.dimensions.end() || (!filter.second.empty() && it->second != filter.second)) {
+        ok = false;
+      }
     }
     if (ok) matched.push_back(std::move(id));
   }
