@@ -6,6 +6,7 @@
 #include "api/handler_test_util.h"
 #include "api/handlers/cw_util.h"
 #include "api/protocol/reply.h"
+#include "common/encoding.h"
 #include "monitor/alarm_engine.h"
 #include "store/metadata.h"
 
@@ -74,6 +75,15 @@ TEST(QueryParamsToJson, NestsListsMapsAndStructures) {
       cw::QueryParamsToJson(params),
       R"({"AlarmNames":"","Attrs":{"k":"v"},"MetricData":[{"Dimensions":[{"Name":"H",)"
       R"("Value":"h1"}],"MetricName":"A","Value":"1.5"},{"MetricName":"B"}],"Namespace":"NS"})");
+}
+
+TEST(QueryParamsToJson, IgnoresNamesNestedDeeperThanAnyMember) {
+  std::string deep = "Namespace=NS";
+  deep += "&A";
+  for (int i = 0; i < 100000; ++i) deep += ".b";
+  deep += "=1";
+
+  EXPECT_EQ(cw::QueryParamsToJson(QueryParams::Parse(deep)), R"({"Namespace":"NS"})");
 }
 
 TEST(CwNode, WritesQueryXmlAndJson) {
@@ -278,13 +288,68 @@ TEST_F(CwHandlersTest, GetMetricDataRefusesMetricMathAndBadRanges) {
                    R"j({"MetricDataQueries":[{"Id":"e1","Expression":"SUM(METRICS())"}],)j"
                    R"("StartTime":1714566000,"EndTime":1714566600})"),
               HasError(Error::kInvalidParameterValue));
-EXPECT_THAT(Json(&cw::ViaJson<&cw::GetMetricData>,
-                 R"({"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":{"Namespace":"N",)"
-                 R"("MetricName":"M"},"Period":60,"Stat":"Sum"}}],)"
-                 R"("StartTime":1714566600,"EndTime":1714566000})"),
-            HasError(Error::kInvalidParameterValue));
-EXPECT_THAT(Json(&cw::ViaJson<&cw::DescribeAlarms>, R"({"NextToken":"bogus"})"),
-            HasError(Error::kInvalidNextToken));
+  EXPECT_THAT(Json(&cw::ViaJson<&cw::GetMetricData>,
+                   R"({"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":{"Namespace":"N",)"
+                   R"("MetricName":"M"},"Period":60,"Stat":"Sum"}}],)"
+                   R"("StartTime":1714566600,"EndTime":1714566000})"),
+              HasError(Error::kInvalidParameterValue));
+  EXPECT_THAT(Json(&cw::ViaJson<&cw::DescribeAlarms>, R"({"NextToken":"bogus"})"),
+              HasError(Error::kInvalidNextToken));
+}
+
+}  // namespace
+}  // namespace ot::api::handlers
+
+namespace ot::api::handlers {
+namespace {
+
+TEST_F(CwHandlersTest, DescribeAlarmsPagesWithMaxRecordsAndNextToken) {
+  ASSERT_THAT(Query(&cw::ViaQuery<&cw::PutMetricAlarm>, kAlarm), IsOk());
+  std::string second(kAlarm);
+  second.replace(second.find("a1"), 2, "a2");
+  ASSERT_THAT(Query(&cw::ViaQuery<&cw::PutMetricAlarm>, second), IsOk());
+
+  auto first = Json(&cw::ViaJson<&cw::DescribeAlarms>, R"({"MaxRecords":1})");
+  ASSERT_THAT(first, IsOk());
+  auto doc = JsonDocument::Parse(first->body);
+  ASSERT_THAT(doc.status(), IsOk());
+  auto token = (*doc)->root().Get("NextToken");
+  ASSERT_TRUE(token.has_value());
+  auto rest = Query(&cw::ViaQuery<&cw::DescribeAlarms>,
+                    "MaxRecords=1&NextToken=" + UriEncode(token->AsString()));
+
+  EXPECT_THAT(first->body, HasSubstr(R"("AlarmName":"a1")"));
+  ASSERT_THAT(rest, IsOk());
+  EXPECT_THAT(rest->body, HasSubstr("<AlarmName>a2</AlarmName>"));
+  EXPECT_THAT(rest->body, ::testing::Not(HasSubstr("<NextToken>")));
+  EXPECT_THAT(Query(&cw::ViaQuery<&cw::DescribeAlarms>, "MaxRecords=101"),
+              HasError(Error::kInvalidParameterValue));
+  EXPECT_THAT(Query(&cw::ViaQuery<&cw::DescribeAlarms>, "AlarmNames.member.1=a1&AlarmNamePrefix=a"),
+              HasError(Error::kInvalidParameterCombination));
+  EXPECT_THAT(Query(&cw::ViaQuery<&cw::DescribeAlarms>, "StateValue=RED"),
+              HasError(Error::kInvalidParameterValue));
+}
+
+TEST_F(CwHandlersTest, DisableAndEnableAlarmActionsAndDescribeAlarmsForMetric) {
+  ASSERT_THAT(Query(&cw::ViaQuery<&cw::PutMetricAlarm>, kAlarm), IsOk());
+
+  ASSERT_THAT(Query(&cw::ViaQuery<&cw::DisableAlarmActions>, "AlarmNames.member.1=a1"), IsOk());
+  EXPECT_FALSE(alarms_->Get("us-east-1", "a1")->actions_enabled);
+  ASSERT_THAT(Json(&cw::ViaJson<&cw::EnableAlarmActions>, R"({"AlarmNames":["a1"]})"), IsOk());
+  EXPECT_TRUE(alarms_->Get("us-east-1", "a1")->actions_enabled);
+  EXPECT_THAT(Json(&cw::ViaJson<&cw::EnableAlarmActions>, "{}"),
+              HasError(Error::kMissingParameter));
+
+  auto match = Query(&cw::ViaQuery<&cw::DescribeAlarmsForMetric>,
+                     "MetricName=Errors&Namespace=App&Statistic=Sum&Period=60");
+  auto other = Query(&cw::ViaQuery<&cw::DescribeAlarmsForMetric>,
+                     "MetricName=Errors&Namespace=App&Period=300");
+  ASSERT_THAT(match, IsOk());
+  ASSERT_THAT(other, IsOk());
+  EXPECT_THAT(match->body, HasSubstr("<AlarmName>a1</AlarmName>"));
+  EXPECT_EQ(other->body, "<MetricAlarms/>\n");
+  EXPECT_THAT(Query(&cw::ViaQuery<&cw::DescribeAlarmsForMetric>, "Namespace=App"),
+              HasError(Error::kMissingParameter));
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 namespace ot::api::handlers::cw {
 namespace {
 
+constexpr size_t kMaxDepth = 32;  // dotted segments in one Query parameter name
+
 struct QNode {
   std::optional<std::string> value;
   std::map<std::string, QNode> fields;
@@ -165,6 +167,9 @@ std::string QueryParamsToJson(const QueryParams& params) {
       if (dot == std::string_view::npos) break;
       rest = rest.substr(dot + 1);
     }
+    // No CloudWatch member nests this deep; a longer name is not one of theirs, and building
+    // (and later destroying) the tree recursively must not run out of stack.
+    if (parts.size() > kMaxDepth) continue;
     QNode* node = &root;
     for (size_t i = 0; i < parts.size(); ++i) {
       std::optional<long> idx = i + 1 < parts.size() ? Index(parts[i + 1]) : std::nullopt;
