@@ -350,3 +350,17 @@ def test_read_only_policy_grants_no_cloudwatch_writes(srv):
         assert (code, status) == ("AccessDenied", 403)
         assert f"arn:aws:cloudwatch:{REGION}:" in message and f"alarm:{name}" in message
     assert srv.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"]
+
+
+def test_large_put_metric_data_arrives_gzip_compressed_from_botocore_1_43(srv, tmp_path):
+    ns = uniq("Bulk")
+    data = [{"MetricName": "Hits", "Dimensions": [{"Name": "Shard", "Value": f"s{i % 40}"}],
+             "Value": 1.0} for i in range(400)]
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data))
+    p = aws_v1(srv, "cloudwatch", "put-metric-data", "--namespace", ns, "--metric-data",
+               f"file://{path}", "--debug", check=False)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "Content-Encoding': 'gzip'" in p.stderr or "'Content-Encoding': b'gzip'" in p.stderr
+    metrics = srv.client("cloudwatch").list_metrics(Namespace=ns)["Metrics"]
+    assert len(metrics) == 40
