@@ -1,7 +1,6 @@
 #include "server/tls_stream.h"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
+// BIO_meth_*, ERR_* come with openssl/ssl.h (the only OpenSSL header the server may include).
 
 #include <algorithm>
 #include <cstring>
