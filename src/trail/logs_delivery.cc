@@ -52,6 +52,29 @@ void LogsDelivery::Stop() {
   }
   stop_cv_.notify_all();
   if (worker_.joinable()) worker_.join();
+  std::lock_guard lock(mu_);
+  if (loaded_ && cursor_ != persisted_) {
+    Status s = Persist();
+    if (!s.ok()) Log(LogLevel::kWarn, "CloudWatch Logs delivery cursor not saved: " + s.ToString());
+  }
+}
+
+Status LogsDelivery::Persist() {
+  JsonWriter w;
+  w.BeginObject().Key("cursor").Uint(cursor_).EndObject();
+  OT_RETURN_IF_ERROR(db_.PutDocument(kKind, kCursorId, w.str()));
+  persisted_ = cursor_;
+  persisted_at_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+Status LogsDelivery::Advance(uint64_t to, bool delivered) {
+  cursor_ = to;
+  if (cursor_ == persisted_) return Status::Ok();
+  if (delivered || std::chrono::steady_clock::now() - persisted_at_ >= std::chrono::seconds(1)) {
+    return Persist();
+  }
+  return Status::Ok();
 }
 
 void LogsDelivery::Loop() {
@@ -88,15 +111,17 @@ void LogsDelivery::Loop() {
 
 Result<size_t> LogsDelivery::RunOnce() {
   std::lock_guard lock(mu_);
-  uint64_t cursor = 0;
-  OT_ASSIGN_OR_RETURN(auto doc, db_.GetDocument(kKind, kCursorId));
-  if (doc) {
-    OT_ASSIGN_OR_RETURN(auto parsed, api::JsonDocument::Parse(*doc));
-    api::Members m(parsed->root(), "cursor");
-    OT_ASSIGN_OR_RETURN(auto c, m.OptInt("cursor"));
-    cursor = static_cast<uint64_t>(c.value_or(0));
+  if (!loaded_) {
+    OT_ASSIGN_OR_RETURN(auto doc, db_.GetDocument(kKind, kCursorId));
+    if (doc) {
+      OT_ASSIGN_OR_RETURN(auto parsed, api::JsonDocument::Parse(*doc));
+      api::Members m(parsed->root(), "cursor");
+      OT_ASSIGN_OR_RETURN(auto c, m.OptInt("cursor"));
+      cursor_ = persisted_ = static_cast<uint64_t>(c.value_or(0));
+    }
+    loaded_ = true;
   }
-  cursor_ = cursor;
+  const uint64_t cursor = cursor_;
   const uint64_t last = store_.LastSequence();
   if (last <= cursor) return size_t{0};
 
@@ -115,10 +140,7 @@ Result<size_t> LogsDelivery::RunOnce() {
   }
   if (targets.empty()) {
     // Nothing to deliver: the cursor moves on, so a trail wired later starts from now.
-    JsonWriter w;
-    w.BeginObject().Key("cursor").Uint(last).EndObject();
-    OT_RETURN_IF_ERROR(db_.PutDocument(kKind, kCursorId, w.str()));
-    cursor_ = last;
+    OT_RETURN_IF_ERROR(Advance(last, false));
     return size_t{0};
   }
 
@@ -173,10 +195,9 @@ Result<size_t> LogsDelivery::RunOnce() {
     });
     if (!st.ok() && st.code() != Error::kTrailNotFound) return st;
   }
-  JsonWriter w;
-  w.BeginObject().Key("cursor").Uint(chunk.back().sequence).EndObject();
-  OT_RETURN_IF_ERROR(db_.PutDocument(kKind, kCursorId, w.str()));
-  cursor_ = chunk.back().sequence;
+  bool handed = false;
+  for (const Target& t : targets) handed = handed || !t.streams.empty();
+  OT_RETURN_IF_ERROR(Advance(chunk.back().sequence, handed));
   return delivered;
 }
 

@@ -69,8 +69,17 @@ class LogsDelivery {
   Env& env_;
   LogsDeliveryOptions options_;
   std::unique_ptr<store::EventStore::TailReader> reader_;
-  std::mutex mu_;        // one pass at a time; guards cursor_
-  uint64_t cursor_ = 0;  // the durable cursor as last read or written
+  // Moves the cursor to `to`; writes it to the metadata DB when records were delivered (their
+  // exactly-once mark), else at most once a second (and at Stop): a pass that delivered nothing
+  // need not be durable, as redoing it after a crash delivers nothing either.
+  Status Advance(uint64_t to, bool delivered);
+  Status Persist();
+
+  std::mutex mu_;           // one pass at a time; guards cursor_, loaded_, persisted_*
+  uint64_t cursor_ = 0;     // everything up to here is delivered (or not wanted)
+  bool loaded_ = false;     // cursor_ read from the metadata DB
+  uint64_t persisted_ = 0;  // the cursor as last written
+  std::chrono::steady_clock::time_point persisted_at_{};
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
