@@ -45,11 +45,36 @@ std::optional<double> Percentile(const PeriodStats& stats, double p) {
   return stats.values.rbegin()->first;
 }
 
+void MetricStore::Fold(Series& series, int64_t cutoff) {
+  auto end = series.buckets.lower_bound(cutoff);
+  for (auto it = series.buckets.lower_bound(series.folded_before); it != end;) {
+    const int64_t minute = FloorTo(it->first, 60000);
+    if (minute == it->first) {
+      ++it;
+      continue;
+    }
+    auto [into, inserted] = series.buckets.try_emplace(minute);
+    Second& m = into->second;
+    const Second& s = it->second;
+    if (inserted) m.unit = s.unit;
+    Merge(m, s.sum, s.count, s.minimum, s.maximum, inserted);
+    for (const auto& [v, n] : s.values) m.values[v] += n;
+    it = series.buckets.erase(it);
+  }
+  series.folded_before = cutoff;
+}
+
 void MetricStore::Put(const Datapoint& point) {
-  const int64_t second = FloorTo(point.timestamp_ms, 1000);
   {
     std::lock_guard lock(mu_);
-    auto [it, inserted] = series_[point.metric].try_emplace(second);
+    newest_ms_ = std::max(newest_ms_, point.timestamp_ms);
+    const int64_t cutoff = FloorTo(newest_ms_ - kHighResolutionWindowMs, 60000);
+    Series& series = series_[point.metric];
+    if (series.folded_before < cutoff) Fold(series, cutoff);
+    // Old datapoints go straight into their minute.
+    const int64_t key = point.timestamp_ms < cutoff ? FloorTo(point.timestamp_ms, 60000)
+                                                    : FloorTo(point.timestamp_ms, 1000);
+    auto [it, inserted] = series.buckets.try_emplace(key);
     Second& s = it->second;
     if (inserted) s.unit = point.unit;
     if (point.stats) {
@@ -79,10 +104,10 @@ std::vector<PeriodStats> MetricStore::Aggregate(const MetricId& metric, int64_t 
   std::vector<PeriodStats> out;
   if (period_ms <= 0) return out;
   std::lock_guard lock(mu_);
-  auto series = series_.find(metric);
-  if (series == series_.end()) return out;
-  for (auto it = series->second.lower_bound(start_ms);
-       it != series->second.end() && it->first < end_ms; ++it) {
+  auto found = series_.find(metric);
+  if (found == series_.end()) return out;
+  const std::map<int64_t, Second>& buckets = found->second.buckets;
+  for (auto it = buckets.lower_bound(start_ms); it != buckets.end() && it->first < end_ms; ++it) {
     const int64_t start = FloorTo(it->first, period_ms);
     const bool first = out.empty() || out.back().start_ms != start;
     if (first) {
@@ -103,7 +128,7 @@ std::vector<MetricId> MetricStore::List(std::string_view region,
                                         std::optional<std::string_view> metric_namespace) const {
   std::vector<MetricId> out;
   std::lock_guard lock(mu_);
-  for (const auto& [id, seconds] : series_) {
+  for (const auto& [id, series] : series_) {
     if (id.region != region) continue;
     if (metric_namespace && id.metric_namespace != *metric_namespace) continue;
     out.push_back(id);
@@ -114,6 +139,7 @@ std::vector<MetricId> MetricStore::List(std::string_view region,
 void MetricStore::Clear() {
   std::lock_guard lock(mu_);
   series_.clear();
+  newest_ms_ = INT64_MIN;
 }
 
 void MetricStore::SetListener(std::function<void(const MetricId&)> listener) {

@@ -84,9 +84,14 @@ class MetricSink {
 };
 
 // In-memory per-second aggregates (Sum, SampleCount, Minimum, Maximum, value histogram) per
-// metric, read back per minute or per any period of whole seconds. Thread-safe.
+// metric, read back per minute or per any period of whole seconds. Like CloudWatch, which keeps
+// sub-minute data for three hours only, a metric's seconds older than kHighResolutionWindow
+// (measured back from the newest datapoint the store has seen) are folded into their minute, so
+// a metric costs at most one entry per minute beyond that window. Thread-safe.
 class MetricStore : public MetricSink {
  public:
+  static constexpr int64_t kHighResolutionWindowMs = 3 * 3600 * 1000;
+
   void Put(const Datapoint& point) override;
 
   // The minutes of `metric` whose start lies in [start_ms, end_ms), oldest first.
@@ -111,8 +116,16 @@ class MetricStore : public MetricSink {
     std::string unit;
     std::map<double, double> values;
   };
+  struct Series {
+    std::map<int64_t, Second> buckets;  // by second, or by minute once folded
+    int64_t folded_before = INT64_MIN;  // buckets before this are whole minutes
+  };
+  // Folds `series`' seconds before `cutoff` (a minute boundary) into their minutes. mu_ held.
+  static void Fold(Series& series, int64_t cutoff);
+
   mutable std::mutex mu_;
-  std::map<MetricId, std::map<int64_t, Second>> series_;
+  std::map<MetricId, Series> series_;
+  int64_t newest_ms_ = INT64_MIN;
   // Held while the listener runs, so SetListener(nullptr) returns only once no call is in flight
   // (the listener's target may be destroyed right after).
   std::mutex listener_mu_;

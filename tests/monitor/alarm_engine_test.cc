@@ -291,5 +291,34 @@ TEST(MetricStore, AggregatesSecondsIntoAnyPeriod) {
   EXPECT_EQ(store.Query(id, kT0, kT0 + 60000).size(), 1u);
 }
 
+TEST(MetricStore, FoldsSecondsOlderThanThreeHoursIntoMinutes) {
+  MetricStore store;
+  MetricId id{"us-east-1", "NS", "M", {}};
+  auto put = [&](int64_t ms, double v) {
+    Datapoint p;
+    p.metric = id;
+    p.timestamp_ms = ms;
+    p.value = v;
+    store.Put(p);
+  };
+  put(kT0 + 5000, 1);
+  put(kT0 + 15000, 2);
+  ASSERT_EQ(store.Aggregate(id, kT0, kT0 + 60000, 10000).size(), 2u);
+
+  put(kT0 + MetricStore::kHighResolutionWindowMs + 120000, 7);  // three hours later
+  put(kT0 + 25000, 4);                                          // a late, old datapoint
+
+  auto tens = store.Aggregate(id, kT0, kT0 + 60000, 10000);
+  ASSERT_EQ(tens.size(), 1u);  // one minute bucket now
+  EXPECT_EQ(tens[0].start_ms, kT0);
+  EXPECT_EQ(tens[0].sample_count, 3);
+  EXPECT_EQ(tens[0].sum, 7);
+  EXPECT_EQ(tens[0].maximum, 4);
+  EXPECT_EQ(Percentile(tens[0], 50), 2);
+  auto minutes = store.Query(id, kT0, kT0 + 60000);
+  ASSERT_EQ(minutes.size(), 1u);
+  EXPECT_EQ(minutes[0].sum, 7);
+}
+
 }  // namespace
 }  // namespace ot::monitor
