@@ -196,7 +196,8 @@ std::string KmsRecordParameters(JsonValue input) {
     if (!lower.empty()) {
       lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
     }
-    w.Key(lower).Raw(LowerCamelJson(value));
+    // The encryption context's keys are the caller's own: kept as they are.
+    w.Key(lower).Raw(name == "EncryptionContext" ? value.Minified() : LowerCamelJson(value));
   }
   w.EndObject();
   return w.str() == "{}" ? std::string() : w.Take();
