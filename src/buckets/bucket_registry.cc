@@ -634,12 +634,14 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
     if (env_.fs.Exists(path)) return size.status();
     return NoSuchKey();
   }
-  if (IsDir(env_.fs, path)) return NoSuchKey();
+  std::string meta_path = MetaPath(bucket.name, key);
+  auto text = env_.fs.ReadFile(meta_path);
+  // Every object has its sidecar (written first); a folder has none, so only a path without one
+  // needs the directory check.
+  if (!text.ok() && IsDir(env_.fs, path)) return NoSuchKey();
   ObjectInfo info;
   info.key = std::string(key);
   info.size = *size;
-  std::string meta_path = MetaPath(bucket.name, key);
-  auto text = env_.fs.ReadFile(meta_path);
   Sidecar sidecar = ParseSidecar(text.ok() ? std::string_view(*text) : std::string_view());
   if (!sidecar.content_type.empty()) info.content_type = sidecar.content_type;
   auto modified = ParseIso8601(sidecar.last_modified);

@@ -64,14 +64,14 @@ Status LogsDelivery::Persist() {
   w.BeginObject().Key("cursor").Uint(cursor_).EndObject();
   OT_RETURN_IF_ERROR(db_.PutDocument(kKind, kCursorId, w.str()));
   persisted_ = cursor_;
-  persisted_at_ = std::chrono::steady_clock::now();
+  persisted_at_ = env_.clock.Mono();
   return Status::Ok();
 }
 
 Status LogsDelivery::Advance(uint64_t to, bool delivered) {
   cursor_ = to;
   if (cursor_ == persisted_) return Status::Ok();
-  if (delivered || std::chrono::steady_clock::now() - persisted_at_ >= std::chrono::seconds(1)) {
+  if (delivered || env_.clock.Mono() - persisted_at_ >= std::chrono::seconds(1)) {
     return Persist();
   }
   return Status::Ok();

@@ -61,8 +61,9 @@ class SnsHandlersTest : public ::testing::Test {
     EXPECT_THAT(key.status(), IsOk());
     sender_ =
         std::make_unique<monitor::SnsSender>(transport_, RealClock(), monitor::SnsSenderOptions{});
-    sns_ = std::make_unique<monitor::SnsService>(*store_, *sender_, *key, env_.env,
-                                                 monitor::SnsServiceOptions{"http://ot.test"});
+    monitor::SnsServiceOptions options;
+    options.base_url = "http://ot.test";
+    sns_ = std::make_unique<monitor::SnsService>(*store_, *sender_, *key, env_.env, options);
     env_.services->sns = sns_.get();
     env_.caller.service = "sns";
   }
