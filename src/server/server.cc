@@ -6,6 +6,7 @@
 #include "buckets/bucket_registry.h"
 #include "buckets/http_post.h"
 #include "buckets/smtp_send.h"
+#include "common/json_writer.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "iam/iam.h"
@@ -323,6 +324,25 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   // The home region has a key from the first start on, so ListPublicKeys is never empty there.
   OT_RETURN_IF_ERROR(impl->signing_keys->Active(impl->state.home_region, env.clock.Now()).status());
   delivery_options.signing_keys = impl->signing_keys.get();
+  // A trail with SnsTopicName announces each delivery: {"s3Bucket":…,"s3ObjectKey":[…]}
+  // (records.md §2), published by the server itself (no topic policy is consulted).
+  Impl* raw = impl.get();
+  delivery_options.on_delivered = [raw](const trail::Trail& trail,
+                                        const std::vector<std::string>& keys) {
+    if (!trail.sns_topic_arn || raw->sns == nullptr) return;
+    JsonWriter w;
+    w.BeginObject().Key("s3Bucket").String(trail.s3_bucket_name).Key("s3ObjectKey").BeginArray();
+    for (const std::string& k : keys) w.String(k);
+    w.EndArray().EndObject();
+    monitor::SnsPublishRequest request;
+    request.topic_arn = *trail.sns_topic_arn;
+    request.message = w.Take();
+    auto published = raw->sns->Publish(request, raw->env.clock.Now());
+    if (!published.ok()) {
+      Log(LogLevel::kWarn, "trail " + trail.arn + ": delivery notification to " +
+                               *trail.sns_topic_arn + " failed: " + published.status().ToString());
+    }
+  };
   impl->delivery = std::make_unique<trail::Delivery>(
       *impl->store, *impl->metadata, *impl->trails,
       [bucket_registry](std::string_view bucket, std::string_view key, std::string_view body,

@@ -740,6 +740,13 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
       Fail(*j, s);
       continue;
     }
+    // The files exist: notify before the cursor moves, so a crash in between notifies again
+    // after the redo (at least once) rather than never.
+    if (!j->files.empty() && options_.on_delivered) {
+      std::vector<std::string> keys;
+      for (const File& f : j->files) keys.push_back(f.key);
+      options_.on_delivered(j->t.trail, keys);
+    }
     State& state = j->state;
     const SysMillis batch_time{std::chrono::milliseconds(state.intent_time_ms)};
     // Recorded in the Save that moves the cursor: a digest names exactly the delivered files.
@@ -765,6 +772,7 @@ size_t Delivery::Round(std::vector<Job*> jobs, uint64_t to, SysMillis delivery_t
       delta.events += f.count;
       delta.bytes_out += f.body.size();
     }
+
     if (!j->files.empty() && !j->tombstone) {
       trails_
           .UpdateStatus(j->t.trail.arn,

@@ -33,6 +33,10 @@ struct DeliveryOptions {
   // Digest files (digest.md §4) for trails with LogFileValidationEnabled: none without keys.
   SigningKeys* signing_keys = nullptr;
   std::chrono::milliseconds digest_interval{std::chrono::hours(1)};  // serve --digest-interval
+  // Called once a trail's log files of a batch are all written, with their keys in its bucket,
+  // before its cursor moves: the server publishes the trail's SNS notification from here. A
+  // batch redone after a crash calls it again (at least once, never lost).
+  std::function<void(const Trail& trail, const std::vector<std::string>& keys)> on_delivered{};
 };
 
 // Counters since start, for /metrics.

@@ -670,3 +670,35 @@ def test_public_url_is_the_base_of_message_urls(tmp_path):
     finally:
         h.close()
         s.stop()
+
+
+def test_a_trail_with_a_topic_announces_each_delivery(tmp_path):
+    """CloudTrail's delivery notification (records.md §2): after each delivery the trail's topic
+    gets {"s3Bucket": …, "s3ObjectKey": [keys]} naming log files that exist."""
+    from conftest import ingest
+    from records import now, record
+    s = Server(tmp_path / "data", extra_args=["--delivery-interval", "1s"]).start()
+    hook = Hook()
+    try:
+        sns = s.client("sns")
+        topic = sns.create_topic(Name="trail-deliveries")["TopicArn"]
+        subscribe_and_confirm(s, sns, topic, hook)
+        s.aws("s3api", "create-bucket", "--bucket", "announced-logs")
+        out = s.aws("cloudtrail", "create-trail", "--name", "announcer", "--s3-bucket-name",
+                    "announced-logs", "--sns-topic-name", "trail-deliveries")
+        assert out["SnsTopicARN"] == topic
+        s.aws("cloudtrail", "start-logging", "--name", "announcer")
+        account = s.aws("sts", "get-caller-identity")["Account"]
+        status, body, _ = ingest(s, [record(now(), account=account) for _ in range(5)])
+        assert status == 200, body
+        got = hook.wait("Notification", 1, timeout=20)
+        note = json.loads(got[0][1]["Message"])
+        verify(s, got[0][1])
+        assert note["s3Bucket"] == "announced-logs" and note["s3ObjectKey"]
+        root = s.data_dir / "buckets" / "announced-logs"
+        for key in note["s3ObjectKey"]:
+            assert key.startswith(f"AWSLogs/{account}/CloudTrail/") and key.endswith(".json.gz")
+            assert (root / key).is_file()
+    finally:
+        hook.close()
+        s.stop()

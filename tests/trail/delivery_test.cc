@@ -213,6 +213,49 @@ TEST_F(DeliveryTest, AFailedBatchIsRedoneUnderTheSameNamesAfterARestart) {
   EXPECT_EQ(t->status.latest_delivery_error, "");
 }
 
+TEST_F(DeliveryTest, TheDeliveryHookNamesEveryFileOnceAllAreWritten) {
+  TrailSpec spec;
+  spec.name = "trl";
+  spec.s3_bucket_name = "bkt";
+  ASSERT_THAT(trails_->Create(spec, "us-east-1"), IsOk());
+  ASSERT_THAT(trails_->StartLogging("trl", "us-east-1", clock_.Now()), IsOk());
+  uint64_t start = Append({Event(0, "StartLogging", "us-east-1", false)});
+  ASSERT_THAT(
+      delivery_->LoggingStarted("arn:aws:cloudtrail:us-east-1:111122223333:trail/trl", start),
+      IsOk());
+  std::vector<store::NewEvent> batch;
+  for (int i = 1; i < 10; ++i) batch.push_back(Event(i, "Run", "us-east-1", false));
+  Append(std::move(batch));
+  int puts_before_failure = 1;
+  std::vector<std::vector<std::string>> notified;
+  DeliveryOptions options;
+  options.interval = std::chrono::seconds(1);
+  options.max_events_per_file = 4;
+  options.on_delivered = [&](const Trail& trail, const std::vector<std::string>& keys) {
+    EXPECT_EQ(trail.name, "trl");
+    notified.push_back(keys);
+  };
+  delivery_ = std::make_unique<Delivery>(
+      *store_, *db_, *trails_,
+      [&](std::string_view bucket, std::string_view key, std::string_view body,
+          const Delivery::ObjectMetadata&, const Delivery::ObjectEncryption&) -> Status {
+        if (puts_before_failure-- == 0) return Status(Error::kUnavailable, "NoSuchBucket: gone");
+        objects_[std::string(bucket) + "/" + std::string(key)] = std::string(body);
+        return Status::Ok();
+      },
+      env_, options);
+
+  ASSERT_THAT(delivery_->RunOnce(true), IsOk());
+  EXPECT_TRUE(notified.empty());  // a file failed: no notification for a partial batch
+  ASSERT_THAT(delivery_->RunOnce(true), IsOk());  // redone under the same names
+
+  ASSERT_EQ(notified.size(), 1u);
+  ASSERT_EQ(notified[0].size(), 3u);  // 4 + 4 + 2 records
+  for (const std::string& key : notified[0]) EXPECT_EQ(objects_.count("bkt/" + key), 1u) << key;
+  ASSERT_THAT(delivery_->RunOnce(true), IsOk());
+  EXPECT_EQ(notified.size(), 1u);  // nothing new: no notification
+}
+
 TEST_F(DeliveryTest, OnePassServesEveryTrailWithItsOwnSelection) {
   const std::string prefix = "arn:aws:cloudtrail:us-east-1:111122223333:trail/";
   for (std::string name : {"all", "writes", "idle"}) {
