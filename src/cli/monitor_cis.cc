@@ -73,6 +73,7 @@ class CisMonitor {
   Status Run() {
     OT_RETURN_IF_ERROR(CheckTopic());
     OT_ASSIGN_OR_RETURN(std::string group, WireLogGroup());
+    OT_RETURN_IF_ERROR(CheckTrail());
     std::vector<Desired> controls = DesiredControls();
     Counts filters, alarms;
     OT_RETURN_IF_ERROR(PutFilters(group, controls, &filters));
@@ -189,7 +190,10 @@ class CisMonitor {
       return v && v->is_string() ? std::string(v->AsString()) : std::string();
     };
     trail_name_ = text("Name");
+    auto multi = trail->Get("IsMultiRegionTrail");
+    multi_region_ = multi && multi->type() == api::JsonValue::Type::kBool && multi->AsBool();
     std::string trail_arn = text("TrailARN");
+    trail_arn_ = trail_arn;
     std::vector<std::string_view> arn = ArnFields(trail_arn);
     if (arn.size() < 6) return Status(Error::kUnavailable, "GetTrail: bad TrailARN " + trail_arn);
     std::string region(arn[3]), account(arn[4]);
@@ -226,6 +230,51 @@ class CisMonitor {
     std::fprintf(out_, "trail %s: delivers to log group %s (updated)\n", trail_name_.c_str(),
                  group.c_str());
     return group;
+  }
+
+  // What a CIS checker also asks of the trail (filter-patterns.md §7's audit chain): that it is
+  // multi-region, logging, and selects every management event. Reported, not changed.
+  Status CheckTrail() {
+    auto warn = [&](const std::string& what) {
+      std::fprintf(err_, "warning: trail %s %s\n", trail_name_.c_str(), what.c_str());
+    };
+    if (!multi_region_) {
+      warn(
+          "is not multi-region: CIS checks expect one (aws cloudtrail update-trail "
+          "--is-multi-region-trail)");
+    }
+    JsonWriter w;
+    w.BeginObject().Key("Name").String(trail_arn_).EndObject();
+    std::unique_ptr<api::JsonDocument> doc;
+    OT_ASSIGN_OR_RETURN(api::JsonValue status, CloudTrail("GetTrailStatus", w.str(), &doc));
+    auto logging = status.Get("IsLogging");
+    if (!logging || logging->type() != api::JsonValue::Type::kBool || !logging->AsBool()) {
+      warn("is not logging: no event reaches the alarms until aws cloudtrail start-logging");
+    }
+    JsonWriter by_trail_name;
+    by_trail_name.BeginObject().Key("TrailName").String(trail_arn_).EndObject();
+    std::unique_ptr<api::JsonDocument> sel_doc;
+    OT_ASSIGN_OR_RETURN(api::JsonValue selectors,
+                        CloudTrail("GetEventSelectors", by_trail_name.str(), &sel_doc));
+    bool all_management = false;
+    if (auto basic = selectors.Get("EventSelectors"); basic && basic->is_array()) {
+      for (const api::JsonValue& sel : basic->Items()) {
+        auto include = sel.Get("IncludeManagementEvents");
+        auto rw = sel.Get("ReadWriteType");
+        all_management = all_management ||
+                         (include && include->type() == api::JsonValue::Type::kBool &&
+                          include->AsBool() && rw && rw->is_string() && rw->AsString() == "All");
+      }
+    }
+    if (auto advanced = selectors.Get("AdvancedEventSelectors"); advanced && advanced->is_array()) {
+      all_management = true;  // advanced selectors: not judged here
+    }
+    if (!all_management) {
+      warn(
+          "does not select all management events (ReadWriteType All): some controls would "
+          "never see their events");
+    }
+    return Status::Ok();
   }
 
   Status PutFilters(const std::string& group, const std::vector<Desired>& controls,
@@ -377,6 +426,8 @@ class CisMonitor {
   std::string region_;
   HttpClient client_;
   std::string trail_name_;
+  std::string trail_arn_;
+  bool multi_region_ = false;
 };
 
 }  // namespace

@@ -59,7 +59,7 @@ def test_monitor_cis_wires_filters_and_alarms_idempotently_and_every_control_ala
     account = srv.aws("sts", "get-caller-identity")["Account"]
     srv.aws("s3api", "create-bucket", "--bucket", "cis-trail-logs")
     srv.aws("cloudtrail", "create-trail", "--name", "org-trail", "--s3-bucket-name",
-            "cis-trail-logs")
+            "cis-trail-logs", "--is-multi-region-trail")
     srv.aws("cloudtrail", "start-logging", "--name", "org-trail")
     sns = srv.client("sns")
     topic = sns.create_topic(Name="security-alerts")["TopicArn"]
@@ -68,6 +68,7 @@ def test_monitor_cis_wires_filters_and_alarms_idempotently_and_every_control_ala
     first = srv.opentrail("monitor", "cis", "--trail", "org-trail", "--topic", topic,
                           "--period", "10")
     assert "no confirmed subscription" in first.stderr
+    assert "warning: trail org-trail" not in first.stderr  # multi-region, logging, all events
     assert "log group aws-cloudtrail-logs-org-trail: created" in first.stdout
     assert "15 metric filters (15 created, 0 updated, 0 unchanged)" in first.stdout
     assert "15 alarms (15 created, 0 updated, 0 unchanged)" in first.stdout
@@ -155,3 +156,14 @@ def test_monitor_cis_refuses_bad_input(env):
     # Nothing was created by the refused runs.
     assert srv.aws("cloudwatch", "describe-alarms")["MetricAlarms"] == []
     assert srv.aws("logs", "describe-log-groups")["logGroups"] == []
+
+    # A trail a CIS checker would fault is wired all the same, with the reasons said.
+    srv.aws("s3api", "create-bucket", "--bucket", "lone-logs")
+    srv.aws("cloudtrail", "create-trail", "--name", "lone", "--s3-bucket-name", "lone-logs")
+    srv.aws("cloudtrail", "put-event-selectors", "--trail-name", "lone", "--event-selectors",
+            '[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]')
+    p = srv.opentrail("monitor", "cis", "--trail", "lone", "--topic", real)
+    assert "warning: trail lone is not multi-region" in p.stderr
+    assert "warning: trail lone is not logging" in p.stderr
+    assert "warning: trail lone does not select all management events" in p.stderr
+    assert "15 alarms (15 created, 0 updated, 0 unchanged)" in p.stdout
