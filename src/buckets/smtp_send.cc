@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 #include <string_view>
+
+#include "buckets/internal/curl_common.h"
 
 namespace ot::buckets {
 namespace {
@@ -22,17 +23,12 @@ size_t ReadMessage(char* buffer, size_t size, size_t n, void* user) {
   return take;
 }
 
-int AbortWhenCancelled(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
-}
-
 }  // namespace
 
 SmtpResult SmtpSend(const SmtpOptions& options, const std::string& recipient,
                     const std::string& message, std::chrono::milliseconds timeout,
                     const std::atomic<bool>* cancel) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  internal::EnsureCurlInit();
   if (options.relay.empty()) return {0, "no SMTP relay is configured"};
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return {0, "curl_easy_init failed"};
@@ -54,30 +50,15 @@ SmtpResult SmtpSend(const SmtpOptions& options, const std::string& recipient,
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_USE_SSL,
                    static_cast<long>(options.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  if (!options.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.tls_verify ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.tls_verify ? 2L : 0L);
-  if (cancel != nullptr) {
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbortWhenCancelled);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
-  }
+  internal::SetTlsVerification(curl, options.ca_bundle, options.tls_verify);
+  internal::SetCancel(curl, cancel);
   CURLcode rc = curl_easy_perform(curl);
   long code = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    std::string what = rc == CURLE_ABORTED_BY_CALLBACK        ? "cancelled"
-                       : rc == CURLE_COULDNT_CONNECT          ? "connection refused"
-                       : rc == CURLE_OPERATION_TIMEDOUT       ? "timed out"
-                       : rc == CURLE_PEER_FAILED_VERIFICATION ? "TLS certificate not trusted"
-                       : rc == CURLE_USE_SSL_FAILED           ? "the relay does not offer STARTTLS"
-                       : rc == CURLE_LOGIN_DENIED             ? "login denied"
-                                                              : "SMTP error";
-    std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
-    return {static_cast<int>(code), what + ": " + detail};
+    return {static_cast<int>(code), internal::DescribeCurlFailure(rc, error_buffer)};
   }
   return {static_cast<int>(code), ""};
 }

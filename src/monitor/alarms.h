@@ -34,7 +34,7 @@ bool IsValidStatistic(std::string_view name);
 // "p0".."p100" with up to two decimals ("p99.9"); the percentile, or nullopt.
 std::optional<double> ParseExtendedStatistic(std::string_view name);
 // CloudWatch's standard units ("Seconds", "Count", "None", …).
-bool IsValidUnit(std::string_view unit);
+bool IsValidUnit(std::string_view unit);  // a CloudWatch StandardUnit (alarms, metric filters)
 
 // One alarm as PutMetricAlarm defines it, plus its state.
 struct MetricAlarm {

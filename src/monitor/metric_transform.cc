@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "monitor/alarms.h"
 #include "monitor/internal/compiled_pattern.h"
 #include "monitor/internal/event_state.h"
 
@@ -10,35 +11,6 @@ namespace ot::monitor {
 namespace {
 
 using internal::FieldValue;
-
-// CloudWatch's StandardUnit enumeration (cloudwatch/2010-08-01).
-constexpr std::array<std::string_view, 27> kUnits = {"Seconds",
-                                                     "Microseconds",
-                                                     "Milliseconds",
-                                                     "Bytes",
-                                                     "Kilobytes",
-                                                     "Megabytes",
-                                                     "Gigabytes",
-                                                     "Terabytes",
-                                                     "Bits",
-                                                     "Kilobits",
-                                                     "Megabits",
-                                                     "Gigabits",
-                                                     "Terabits",
-                                                     "Percent",
-                                                     "Count",
-                                                     "Bytes/Second",
-                                                     "Kilobytes/Second",
-                                                     "Megabytes/Second",
-                                                     "Gigabytes/Second",
-                                                     "Terabytes/Second",
-                                                     "Bits/Second",
-                                                     "Kilobits/Second",
-                                                     "Megabits/Second",
-                                                     "Gigabits/Second",
-                                                     "Terabits/Second",
-                                                     "Count/Second",
-                                                     "None"};
 
 // Where a metric value or a dimension value comes from.
 struct Source {
@@ -110,8 +82,7 @@ Result<CompiledTransformation> CompiledTransformation::Compile(
   const internal::CompiledPattern& p = Compiled(pattern);
   OT_RETURN_IF_ERROR(CheckName("metricName", transformation.metric_name));
   OT_RETURN_IF_ERROR(CheckName("metricNamespace", transformation.metric_namespace));
-  if (!transformation.unit.empty() &&
-      std::find(kUnits.begin(), kUnits.end(), transformation.unit) == kUnits.end()) {
+  if (!transformation.unit.empty() && !IsValidUnit(transformation.unit)) {
     return Invalid("unit '" + transformation.unit + "' is not a CloudWatch unit");
   }
   if (transformation.dimensions.size() > kMaxMetricDimensions) {
