@@ -1,0 +1,92 @@
+#include "buckets/internal/sidecar.h"
+
+#include <algorithm>
+
+#include "api/protocol/json_value.h"
+#include "common/encoding.h"
+#include "common/json_writer.h"
+
+namespace ot::buckets::internal {
+
+// The sidecar of an object: {"ContentType","LastModified","ETag","Metadata":{…}} and, when set,
+// "ContentEncoding", "Checksums":{…} and "Uploader" (client uploads only).
+std::string SidecarJson(const Sidecar& s) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("ContentType").String(s.content_type);
+  w.Key("LastModified").String(s.last_modified);
+  w.Key("ETag").String(s.etag_hex);
+  w.Key("Metadata").BeginObject();
+  for (const auto& [k, v] : s.metadata) {
+    std::string lower = k;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    w.Key(lower).String(v);
+  }
+  w.EndObject();
+  if (!s.content_encoding.empty()) w.Key("ContentEncoding").String(s.content_encoding);
+  if (!s.checksums.empty()) {
+    w.Key("Checksums").BeginObject();
+    for (const auto& [k, v] : s.checksums) w.Key(k).String(v);
+    w.EndObject();
+  }
+  if (!s.uploader.empty()) w.Key("Uploader").String(s.uploader);
+  if (!s.sse_algorithm.empty()) {
+    w.Key("Encryption").BeginObject();
+    w.Key("Algorithm").String(s.sse_algorithm);
+    if (!s.sse_key_arn.empty()) w.Key("KeyArn").String(s.sse_key_arn);
+    w.Key("WrappedKey").String(Base64Encode(s.sse_wrapped_key));
+    w.Key("Context").BeginObject();
+    for (const auto& [k, v] : s.sse_context) w.Key(k).String(v);
+    w.EndObject();
+    w.Key("Size").Uint(s.sse_size);
+    w.EndObject();
+  }
+  w.EndObject();
+  return w.Take();
+}
+
+Sidecar ParseSidecar(std::string_view text) {
+  Sidecar out;
+  auto doc = api::JsonDocument::Parse(text);
+  if (!doc.ok() || !(*doc)->root().is_object()) return out;
+  api::JsonValue root = (*doc)->root();
+  auto str = [&](std::string_view name) {
+    auto v = root.Get(name);
+    return v && v->is_string() ? std::string(v->AsString()) : std::string();
+  };
+  out.content_type = str("ContentType");
+  out.last_modified = str("LastModified");
+  out.etag_hex = str("ETag");
+  if (auto m = root.Get("Metadata"); m && m->is_object()) {
+    for (const auto& [k, v] : m->Members()) {
+      if (v.is_string()) out.metadata.emplace(std::string(k), std::string(v.AsString()));
+    }
+  }
+  out.content_encoding = str("ContentEncoding");
+  if (auto c = root.Get("Checksums"); c && c->is_object()) {
+    for (const auto& [k, v] : c->Members()) {
+      if (v.is_string()) out.checksums.emplace(std::string(k), std::string(v.AsString()));
+    }
+  }
+  out.uploader = str("Uploader");
+  if (auto e = root.Get("Encryption"); e && e->is_object()) {
+    auto member = [&](std::string_view name) {
+      auto v = e->Get(name);
+      return v && v->is_string() ? std::string(v->AsString()) : std::string();
+    };
+    out.sse_algorithm = member("Algorithm");
+    out.sse_key_arn = member("KeyArn");
+    out.sse_wrapped_key = Base64Decode(member("WrappedKey")).value_or("");
+    if (auto c = e->Get("Context"); c && c->is_object()) {
+      for (const auto& [k, v] : c->Members()) {
+        if (v.is_string()) out.sse_context.emplace(std::string(k), std::string(v.AsString()));
+      }
+    }
+    if (auto size = e->Get("Size"); size)
+      out.sse_size = static_cast<uint64_t>(size->AsInt().value_or(0));
+  }
+  return out;
+}
+
+}  // namespace ot::buckets::internal

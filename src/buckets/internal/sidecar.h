@@ -1,0 +1,36 @@
+#pragma once
+
+// The JSON sidecar of a local object (docs/formats/buckets.md § Sidecar): its metadata, kept
+// next to the object's bytes under <meta_dir>/<bucket>/<key>.json.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace ot::buckets::internal {
+
+// What a sidecar says; fields it lacks stay empty.
+struct Sidecar {
+  std::string content_type;
+  std::string last_modified;
+  std::string etag_hex;
+  std::map<std::string, std::string> metadata;
+  std::string content_encoding;
+  std::map<std::string, std::string> checksums;
+  std::string uploader;
+  // Encryption at rest: the algorithm, the wrapping KMS key, the wrapped data key, the
+  // encryption context it was wrapped with, and the plaintext's size.
+  std::string sse_algorithm;
+  std::string sse_key_arn;
+  std::string sse_wrapped_key;  // raw bytes
+  std::map<std::string, std::string> sse_context;
+  uint64_t sse_size = 0;
+};
+
+// The sidecar's JSON text.
+std::string SidecarJson(const Sidecar& s);
+// Parses a sidecar; a missing or unreadable one gives an empty Sidecar.
+Sidecar ParseSidecar(std::string_view text);
+
+}  // namespace ot::buckets::internal
