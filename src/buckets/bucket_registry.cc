@@ -195,6 +195,7 @@ Result<std::unique_ptr<BucketRegistry>> BucketRegistry::Open(RegistryOptions opt
     }
     registry->policies_.emplace(name, std::make_pair(std::move(text), std::move(*policy)));
   }
+  OT_RETURN_IF_ERROR(registry->LoadVersioning());
   return registry;
 }
 
@@ -323,6 +324,15 @@ Status BucketRegistry::Delete(std::string_view name) {
   if (!keys.empty()) {
     return Status(Error::kBucketNotEmpty, "The bucket you tried to delete is not empty");
   }
+  // Older versions and delete markers count too: S3 deletes only a bucket without versions.
+  std::vector<std::string> old_versions;
+  std::vector<std::string> version_dirs;
+  if (env_.fs.Exists(VersionsRoot(name))) {
+    OT_RETURN_IF_ERROR(CollectKeys(env_.fs, VersionsRoot(name), "", &old_versions, &version_dirs));
+    if (!old_versions.empty()) {
+      return Status(Error::kBucketNotEmpty, "The bucket you tried to delete is not empty");
+    }
+  }
   // The policy goes first: a crash in between leaves a bucket without its policy, never a
   // policy that a later bucket of the same name would inherit.
   if (env_.fs.Exists(PolicyPath(name))) {
@@ -331,6 +341,10 @@ Status BucketRegistry::Delete(std::string_view name) {
   }
   policies_.erase(std::string(name));
   OT_RETURN_IF_ERROR(env_.fs.Remove(EncryptionPath(name)));  // its default encryption too
+  OT_RETURN_IF_ERROR(env_.fs.Remove(VersioningPath(name)));  // and its versioning settings
+  versioning_.erase(std::string(name));
+  version_dirs.push_back(VersionsRoot(name));
+  for (const std::string& dir : version_dirs) (void)env_.fs.Remove(dir);
   OT_RETURN_IF_ERROR(store_.Delete(name));
   buckets_.erase(it);
   // Empty directories (and stray temp files) are removed best effort: the registry decides.
@@ -438,8 +452,16 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
     if (meta.sse_algorithm == kSseKms) meta.sse_context = KmsContext(request);
     meta.sse_size = request.body.size();
   }
-  std::string sidecar = SidecarJson(meta);
-  std::shared_lock tree(tree_mu_);  // a delete must not prune the directories made here
+  // A versioned PUT moves the current version aside first: it holds the tree exclusively.
+  OT_ASSIGN_OR_RETURN(VersioningConfig versioning, GetVersioning(request.bucket));
+  const bool versioned = versioning.status != VersioningStatus::kUnversioned;
+  std::shared_lock tree(tree_mu_, std::defer_lock);  // a delete must not prune dirs made here
+  std::unique_lock tree_exclusive(tree_mu_, std::defer_lock);
+  if (versioned) {
+    tree_exclusive.lock();
+  } else {
+    tree.lock();
+  }
   // Files are the objects and directories the '/' levels: "a" and "a/b" cannot both exist here.
   if (IsDir(env_.fs, path)) {
     return Status(Error::kInvalidArgument,
@@ -457,6 +479,8 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
     OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(path)));
   }
   OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(meta_path)));
+  if (versioned) OT_RETURN_IF_ERROR(PrepareVersion(request, versioning, &meta));
+  std::string sidecar = SidecarJson(meta);
   // Sidecar first: an object file never exists without its metadata.
   OT_RETURN_IF_ERROR(WriteAtomic(env_, meta_path, sidecar));
   return WriteAtomic(env_, path, meta.sse_algorithm.empty() ? request.body : sealed.bytes);
@@ -576,6 +600,7 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
     }
   }
   info.etag = "\"" + sidecar.etag_hex + "\"";
+  internal::ApplyVersionFields(sidecar, &info);
   return info;
 }
 
@@ -671,14 +696,21 @@ Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
 }
 
 Status BucketRegistry::DeleteObject(std::string_view bucket, std::string_view key) {
-  OT_RETURN_IF_ERROR(LocalBucket(bucket).status());
+  OT_ASSIGN_OR_RETURN(VersioningConfig versioning, GetVersioning(bucket));
+  if (versioning.status != VersioningStatus::kUnversioned) {
+    return ExpireCurrentVersion(bucket, key).status();
+  }
   if (!KeySegments(key).ok()) return Status::Ok();
+  std::unique_lock tree(tree_mu_);
+  return RemoveLocalLocked(bucket, key);
+}
+
+Status BucketRegistry::RemoveLocalLocked(std::string_view bucket, std::string_view key) {
   std::string root = LocalPath(bucket);
   std::string path = root + "/" + std::string(key);
   std::string meta_root = options_.meta_dir + "/" + std::string(bucket);
   std::string meta_path = MetaPath(bucket, key);
-  std::unique_lock tree(tree_mu_);
-  if (!env_.fs.Exists(path) || IsDir(env_.fs, path)) return Status::Ok();
+  if (IsDir(env_.fs, path)) return Status::Ok();
   // Object first: a sidecar without its object is harmless, the reverse is not.
   OT_RETURN_IF_ERROR(env_.fs.Remove(path));
   (void)env_.fs.Remove(meta_path);

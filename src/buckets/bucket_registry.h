@@ -15,10 +15,14 @@
 
 #include "auth/policy.h"
 #include "buckets/bucket_policy.h"
+#include "buckets/versioning.h"
 #include "common/env.h"
 #include "common/status.h"
 
 namespace ot::buckets {
+namespace internal {
+struct Sidecar;
+}  // namespace internal
 
 // A bucket the registry knows: local (objects under the data dir) or remote (an S3-compatible
 // service the server writes to with signed PutObject).
@@ -134,6 +138,12 @@ struct PutObjectRequest {
   std::string_view sse_algorithm;
   std::string_view sse_kms_key_id;
   std::map<std::string, std::string> sse_context;
+  // Object lock of the new version (versioning.h): x-amz-object-lock-mode/-retain-until-date and
+  // -legal-hold. Empty → the bucket's default retention, if any, applies.
+  ObjectRetention retention;
+  bool legal_hold = false;
+  // Set by PutObject for a versioned bucket: the version id the object got.
+  std::string* version_id_out = nullptr;
 };
 
 // What S3 reports about one local object (ListObjects, GetObject, HeadObject).
@@ -149,6 +159,14 @@ struct ObjectInfo {
   std::string uploader;         // a client upload's principal ARN; empty for delivered objects
   std::string sse_algorithm;    // kSseKms, kSseS3, or empty (stored in the clear)
   std::string sse_kms_key_arn;  // kSseKms: the key that wrapped the object's data key
+  // Versioning (versioning.h): the version's id ("null" for one written while versioning was
+  // off or suspended; empty in a bucket that was never versioned), whether it is a delete marker
+  // and the newest version of its key, and its object lock.
+  std::string version_id;
+  bool delete_marker = false;
+  bool is_latest = true;
+  ObjectRetention retention;
+  bool legal_hold = false;
 };
 
 // One page of a listing (S3 ListObjects / ListObjectsV2 semantics).
@@ -253,8 +271,64 @@ class BucketRegistry {
   // HeadObject plus an open file, to stream the object (or a range) without loading it whole.
   Result<ObjectReader> OpenObject(std::string_view bucket, std::string_view key) const;
   // Removes the object and its sidecar, then the directories this left empty. OK when the key
-  // does not exist (S3 semantics).
+  // does not exist (S3 semantics). In a versioned bucket: ExpireCurrentVersion.
   Status DeleteObject(std::string_view bucket, std::string_view key);
+
+  // ---- Versioning, MFA delete and object lock of local buckets (versioning.cc, object_lock.cc;
+  // docs/formats/buckets.md § Versioning). All: kNoSuchBucket, kS3NotImplemented for remote.
+
+  // The bucket's versioning and object-lock settings (kUnversioned when never set).
+  Result<VersioningConfig> GetVersioning(std::string_view bucket) const;
+  // PutBucketVersioning. `mfa` is the request's x-amz-mfa once the caller checked its code
+  // (nullopt: none or not valid). Changing MFADelete, and any change while MFA delete is on,
+  // needs it (kAccessDenied); enabling binds the bucket to `mfa->serial`, whose codes every later
+  // change and permanent deletion must then carry. kInvalidBucketState: suspending a bucket with
+  // object lock.
+  Status PutVersioning(std::string_view bucket, const VersioningChange& change,
+                       const std::optional<MfaProof>& mfa);
+  // Turns object lock on (CreateBucket with x-amz-bucket-object-lock-enabled, or
+  // PutObjectLockConfiguration with ObjectLockEnabled on a versioning-enabled bucket, else
+  // kInvalidBucketState) and sets the default retention (nullopt: none).
+  Status PutObjectLock(std::string_view bucket, const std::optional<DefaultRetention>& rule);
+
+  // One page of versions and delete markers, newest first per key (ListObjectVersions).
+  // kInvalidArgument: a version-id marker without a key marker.
+  Result<VersionListing> ListObjectVersions(std::string_view bucket,
+                                            const ListVersionsOptions& options) const;
+  // A version's facts (`version_id` "null" names the null version, or the object of a bucket
+  // that was never versioned). kNoSuchVersion when the key has no such version (kNoSuchKey when
+  // it has no versions at all); a delete marker is returned with delete_marker set.
+  Result<ObjectInfo> HeadObjectVersion(std::string_view bucket, std::string_view key,
+                                       std::string_view version_id) const;
+  Result<ObjectReader> OpenObjectVersion(std::string_view bucket, std::string_view key,
+                                         std::string_view version_id) const;
+  // The newest version of a key (object or delete marker); kNoSuchKey when it has none.
+  Result<ObjectInfo> LatestVersion(std::string_view bucket, std::string_view key) const;
+
+  // DeleteObject as S3 answers it. Without `version_id`: unversioned → the object is removed;
+  // enabled → a delete marker is added; suspended → a "null" delete marker replaces the null
+  // version. With `version_id`: that version (or delete marker) is removed for good — refused
+  // with kAccessDenied when MFA delete is on and `options.mfa` does not carry the bucket's device,
+  // or the version is under legal hold or retention ("Access Denied because object protected by
+  // object lock."; GOVERNANCE yields to options.bypass_governance). OK when absent.
+  Result<DeleteOutcome> DeleteVersion(std::string_view bucket, std::string_view key,
+                                      const std::optional<std::string>& version_id,
+                                      const DeleteOptions& options);
+  // What S3 lifecycle's Expiration does to a key's current version (for the lifecycle job):
+  // unversioned bucket → the object is removed; versioning enabled → a delete marker is added
+  // (the version itself stays, so object lock never stands in the way: a marker removes no data);
+  // suspended → a "null" delete marker replaces the null version (a suspended bucket has no
+  // object lock). Nothing happens (delete_marker false, version_id empty) when the key is absent
+  // or its newest version already is a delete marker.
+  Result<DeleteOutcome> ExpireCurrentVersion(std::string_view bucket, std::string_view key);
+
+  // Object lock of one version ("" → the current one). PutRetention: kValidation (InvalidRequest)
+  // "Bucket is missing Object Lock Configuration"; kAccessDenied when it would shorten or lift a
+  // COMPLIANCE retention, or a GOVERNANCE one without `bypass_governance`.
+  Status PutRetention(std::string_view bucket, std::string_view key, std::string_view version_id,
+                      const ObjectRetention& retention, bool bypass_governance);
+  Status PutLegalHold(std::string_view bucket, std::string_view key, std::string_view version_id,
+                      bool on);
 
  private:
   struct Remote;
@@ -281,6 +355,36 @@ class BucketRegistry {
                                  std::string_view bytes) const;
   // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.
   Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata) const;
+  // Versioning internals (versioning.cc). *Locked: the caller holds tree_mu_ exclusively.
+  struct FoundVersion;
+  std::string VersioningPath(std::string_view bucket) const;
+  std::string VersionsDir(std::string_view bucket, std::string_view key) const;
+  std::string VersionsRoot(std::string_view bucket) const;
+  Status SaveVersioning(std::string_view bucket, const VersioningConfig& config);
+  Status LoadVersioning();
+  uint64_t NextSeq();
+  std::string NewVersionId() const;
+  Result<std::optional<internal::Sidecar>> CurrentSidecar(std::string_view bucket,
+                                                          std::string_view key) const;
+  Result<std::vector<internal::Sidecar>> OlderVersions(std::string_view bucket,
+                                                       std::string_view key) const;
+  Result<std::optional<FoundVersion>> FindVersion(std::string_view bucket, std::string_view key,
+                                                  std::string_view version_id) const;
+  // Gives a versioned PUT its version id, seq and lock in `meta`, and moves the current version
+  // out of the way (or drops the null version it replaces).
+  Status PrepareVersion(const PutObjectRequest& request, const VersioningConfig& config,
+                        internal::Sidecar* meta);
+  Status ArchiveCurrentLocked(std::string_view bucket, std::string_view key);
+  Status RemoveOlderLocked(std::string_view bucket, std::string_view key,
+                           std::string_view version_id);
+  Status PromoteNewestLocked(std::string_view bucket, std::string_view key);
+  Status WriteDeleteMarkerLocked(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id);
+  Status DropNullLocked(std::string_view bucket, std::string_view key, bool* current_dropped);
+  Result<DeleteOutcome> AddDeleteMarkerLocked(std::string_view bucket, std::string_view key,
+                                              const VersioningConfig& config);
+  // Removes a key's object file and sidecar and prunes the directories this emptied.
+  Status RemoveLocalLocked(std::string_view bucket, std::string_view key);
 
   RegistryOptions options_;
   RegistryStore& store_;
@@ -290,6 +394,9 @@ class BucketRegistry {
   std::map<std::string, std::shared_ptr<Remote>, std::less<>> remotes_;
   // Bucket policies: the text as stored and its compiled form, by bucket name (under mu_).
   std::map<std::string, std::pair<std::string, auth::Policy>, std::less<>> policies_;
+  // Versioning and object-lock settings of the buckets that have them (under mu_).
+  std::map<std::string, VersioningConfig, std::less<>> versioning_;
+  std::atomic<uint64_t> version_seq_{0};  // orders versions of a key (see NextSeq)
   // Local objects: writers hold it shared; a delete pruning directories, and the write-back of a
   // lazily computed ETag, hold it exclusively.
   mutable std::shared_mutex tree_mu_;

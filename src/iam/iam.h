@@ -212,6 +212,16 @@ class IamRegistry {
       std::optional<std::string_view> serial_number,
       std::optional<std::string_view> token_code) = 0;
 
+  // S3's x-amz-mfa (MFA delete): OK with the ARN of the user the virtual MFA device
+  // `serial_number` is assigned to when `code` is a valid code of it not used before (its time
+  // step is then used up, as for GetSessionToken); kAccessDenied otherwise. The default (test
+  // fakes) knows no device.
+  virtual Result<std::string> CheckMfaCode(std::string_view serial_number, std::string_view code) {
+    (void)serial_number;
+    (void)code;
+    return Status(Error::kAccessDenied, "No MFA device is known.");
+  }
+
   // The identity policies that apply to `principal` (user inline + attached, and those of each
   // of its groups), compiled, with SimulatePrincipalPolicy's source ids and types.
   virtual Result<std::vector<auth::NamedPolicy>> PoliciesOf(

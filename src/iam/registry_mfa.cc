@@ -215,6 +215,23 @@ Status IamRegistryImpl::DeleteVirtualMfaDevice(std::string_view serial_number) {
   return Status::Ok();
 }
 
+Result<std::string> IamRegistryImpl::CheckMfaCode(std::string_view serial_number,
+                                                  std::string_view code) {
+  const Status denied(Error::kAccessDenied,
+                      "Access Denied: the x-amz-mfa device or code is not valid.");
+  if (!ValidateSerial(serial_number).ok() || !ValidateCode(code, "tokenCode").ok()) return denied;
+  std::lock_guard lock(mu_);
+  auto it = mfa_.find(std::string(serial_number));
+  if (it == mfa_.end() || !it->second.device.user_arn) return denied;
+  std::optional<int64_t> step = AcceptCode(it->second, code);
+  if (!step) return denied;
+  MfaRec updated = it->second;
+  updated.last_step = *step;
+  OT_RETURN_IF_ERROR(SaveMfa(updated));
+  it->second = std::move(updated);
+  return *it->second.device.user_arn;
+}
+
 // ----------------------------------------------------------------------------------------------
 // Sessions
 

@@ -42,6 +42,18 @@ std::string SidecarJson(const Sidecar& s) {
     w.Key("Size").Uint(s.sse_size);
     w.EndObject();
   }
+  if (!s.version_id.empty()) {
+    w.Key("VersionId").String(s.version_id);
+    w.Key("Seq").Uint(s.seq);
+  }
+  if (s.delete_marker) w.Key("DeleteMarker").Bool(true);
+  if (!s.lock_mode.empty()) {
+    w.Key("Retention").BeginObject();
+    w.Key("Mode").String(s.lock_mode);
+    w.Key("RetainUntil").String(s.lock_until);
+    w.EndObject();
+  }
+  if (s.legal_hold) w.Key("LegalHold").Bool(true);
   w.EndObject();
   return w.Take();
 }
@@ -86,6 +98,18 @@ Sidecar ParseSidecar(std::string_view text) {
     if (auto size = e->Get("Size"); size)
       out.sse_size = static_cast<uint64_t>(size->AsInt().value_or(0));
   }
+  out.version_id = str("VersionId");
+  if (auto seq = root.Get("Seq"); seq) out.seq = static_cast<uint64_t>(seq->AsInt().value_or(0));
+  if (auto dm = root.Get("DeleteMarker"); dm && dm->type() == api::JsonValue::Type::kBool)
+    out.delete_marker = dm->AsBool();
+  if (auto r = root.Get("Retention"); r && r->is_object()) {
+    auto mode = r->Get("Mode");
+    auto until = r->Get("RetainUntil");
+    if (mode && mode->is_string()) out.lock_mode = std::string(mode->AsString());
+    if (until && until->is_string()) out.lock_until = std::string(until->AsString());
+  }
+  if (auto lh = root.Get("LegalHold"); lh && lh->type() == api::JsonValue::Type::kBool)
+    out.legal_hold = lh->AsBool();
   return out;
 }
 

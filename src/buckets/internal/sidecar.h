@@ -8,6 +8,10 @@
 #include <string>
 #include <string_view>
 
+namespace ot::buckets {
+struct ObjectInfo;
+}  // namespace ot::buckets
+
 namespace ot::buckets::internal {
 
 // What a sidecar says; fields it lacks stay empty.
@@ -26,7 +30,19 @@ struct Sidecar {
   std::string sse_wrapped_key;  // raw bytes
   std::map<std::string, std::string> sse_context;
   uint64_t sse_size = 0;
+  // Versioning (written only in buckets that have it): the version id, its place in the key's
+  // history (greater = newer), whether it is a delete marker, and its object lock.
+  std::string version_id;
+  uint64_t seq = 0;
+  bool delete_marker = false;
+  std::string lock_mode;
+  std::string lock_until;  // ISO 8601 with milliseconds
+  bool legal_hold = false;
 };
+
+// Copies the versioning members (version id, delete marker, object lock) into `info`
+// (versioning.cc).
+void ApplyVersionFields(const Sidecar& s, ObjectInfo* info);
 
 // The sidecar's JSON text.
 std::string SidecarJson(const Sidecar& s);

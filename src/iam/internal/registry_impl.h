@@ -127,6 +127,7 @@ class IamRegistryImpl final : public IamRegistry {
                                                   const Page& page) const override;
   Status DeleteVirtualMfaDevice(std::string_view serial_number) override;
 
+  Result<std::string> CheckMfaCode(std::string_view serial_number, std::string_view code) override;
   Result<SessionCredentials> GetSessionToken(const auth::Principal& caller,
                                              std::optional<std::chrono::seconds> duration,
                                              std::optional<std::string_view> serial_number,
