@@ -7,6 +7,7 @@
 
 #include "monitor/filter_pattern.h"
 #include "monitor/internal/event_state.h"
+#include "monitor/internal/substring.h"
 
 namespace ot::monitor {
 
@@ -58,6 +59,11 @@ FieldValue EventState::Lookup(const Selector& selector, api::JsonValue* json) {
     }
   }
   *json = v;
+  return Describe(v);
+}
+
+FieldValue EventState::Describe(const api::JsonValue& v) {
+  FieldValue out;
   switch (v.type()) {
     case api::JsonValue::Type::kNull:
       out.type = FieldValue::Type::kNull;
@@ -124,10 +130,7 @@ bool EventState::ContainsTerm(uint32_t id, std::string_view term) {
   if (id >= slots_.size()) slots_.resize(id + 1, 0);
   uint64_t& slot = slots_[id];
   if ((slot >> 32) == generation_) return (slot & 1) != 0;
-  // glibc's memmem (two-way with SIMD) beats string_view::find's memchr-then-compare loop on
-  // CloudTrail JSON, where a term's first letter recurs every few bytes.
-  const bool found =
-      ::memmem(message_.data(), message_.size(), term.data(), term.size()) != nullptr;
+  const bool found = ContainsSubstring(message_, term);
   slot = (uint64_t{generation_} << 32) | (found ? 1 : 0);
   return found;
 }

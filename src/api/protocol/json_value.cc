@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -145,6 +146,56 @@ std::vector<JsonValue> JsonValue::Items() const {
     out.push_back(v);
   }
   return out;
+}
+
+void JsonValue::VisitMembers(MemberVisitor visit, void* ctx) const {
+  if (!is_object()) return;
+  for (auto field : simdjson::dom::object(E(storage_))) {
+    JsonValue v;
+    new (v.storage_) element(field.value);
+    if (!visit(ctx, field.key, v)) return;
+  }
+}
+
+MemberNames::MemberNames(std::vector<std::string> names) : names_(std::move(names)) {
+  OT_CHECK(names_.size() <= 255);
+  next_.assign(names_.size(), 0);
+  // Chains keep the names' order, so a lookup finds the first of equal names.
+  for (size_t i = names_.size(); i-- > 0;) {
+    if (names_[i].empty()) continue;
+    const size_t slot = Slot(names_[i]);
+    next_[i] = head_[slot];
+    head_[slot] = static_cast<uint8_t>(i + 1);
+  }
+}
+
+void JsonValue::FindMembers(const MemberNames& names, FoundVisitor found, void* ctx) const {
+  if (!is_object() || names.size() == 0) return;
+  uint64_t seen[4] = {};  // one bit per name index (at most 255)
+  size_t remaining = names.size();
+  for (auto field : simdjson::dom::object(E(storage_))) {
+    const int i = names.Find(field.key);
+    if (i < 0) continue;
+    uint64_t& word = seen[i / 64];
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    if ((word & bit) != 0) continue;
+    word |= bit;
+    JsonValue v;
+    new (v.storage_) element(field.value);
+    found(ctx, static_cast<size_t>(i), v);
+    if (--remaining == 0) return;
+  }
+}
+
+std::optional<JsonValue> JsonValue::At(size_t index) const {
+  if (!is_array()) return std::nullopt;
+  element item;
+  if (simdjson::dom::array(E(storage_)).at(index).get(item) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  JsonValue v;
+  new (v.storage_) element(item);
+  return v;
 }
 
 std::vector<std::pair<std::string_view, JsonValue>> JsonValue::Members() const {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,17 @@ class JsonValue {
   std::optional<JsonValue> Get(std::string_view member) const;          // objects only
   std::vector<JsonValue> Items() const;                                 // arrays only
   std::vector<std::pair<std::string_view, JsonValue>> Members() const;  // objects only
+  // Calls `visit(ctx, key, value)` for each member of an object in document order until it
+  // returns false; nothing for other types. Allocates nothing: for hot loops (metric filters
+  // resolve all their selectors in one walk of each event).
+  using MemberVisitor = bool (*)(void* ctx, std::string_view key, const JsonValue& value);
+  void VisitMembers(MemberVisitor visit, void* ctx) const;
+  std::optional<JsonValue> At(size_t index) const;  // arrays only; empty when out of range
+  // Many member lookups in one pass over an object: for the first member whose key is
+  // names.name(i), calls found(ctx, i, value) (later duplicates are ignored, as Get ignores
+  // them). Stops early once every name was found.
+  using FoundVisitor = void (*)(void* ctx, size_t index, const JsonValue& value);
+  void FindMembers(const class MemberNames& names, FoundVisitor found, void* ctx) const;
 
   std::string_view AsString() const;     // strings only
   bool AsBool() const;                   // booleans only
@@ -41,6 +53,36 @@ class JsonValue {
 };
 
 std::string_view JsonTypeName(JsonValue::Type type);  // "string", "number", …
+
+// Member names to look up together (JsonValue::FindMembers), indexed so that a key costs one
+// table probe and usually at most one comparison. At most 255 names.
+class MemberNames {
+ public:
+  MemberNames() = default;
+  explicit MemberNames(std::vector<std::string> names);
+
+  size_t size() const { return names_.size(); }
+  const std::string& name(size_t i) const { return names_[i]; }
+  // The index of `key` among the names, or -1.
+  int Find(std::string_view key) const {
+    if (key.empty() || names_.empty()) return -1;
+    for (uint8_t i = head_[Slot(key)]; i != 0; i = next_[i - 1]) {
+      const std::string& n = names_[i - 1];
+      if (n.size() == key.size() && std::string_view(n) == key) return i - 1;
+    }
+    return -1;
+  }
+
+ private:
+  static size_t Slot(std::string_view key) {
+    return (key.size() * 31 + static_cast<unsigned char>(key[0]) * 7 +
+            static_cast<unsigned char>(key[key.size() - 1])) &
+           255;
+  }
+  std::vector<std::string> names_;
+  uint8_t head_[256] = {};     // per slot: 1 + the first name's index, 0 for none
+  std::vector<uint8_t> next_;  // per name: 1 + the next name's index in its slot, 0 for none
+};
 
 // A parsed JSON document; owns the memory its JsonValues point into.
 class JsonDocument {

@@ -23,6 +23,19 @@ class EventState {
   // True when the message is a JSON object; parses on first call.
   bool IsJson();
 
+  // The parsed event's root object; call only after IsJson() returned true.
+  api::JsonValue Root() const { return doc_->root(); }
+  // A parsed value as conditions see it; a number's text lives until the next Reset.
+  FieldValue Describe(const api::JsonValue& v);
+
+  // Per-event working memory of a FilterSet (reused across events; the set sizes it).
+  struct SetScratch {
+    std::vector<FieldValue> values;  // per selector of the set
+    std::vector<uint8_t> memo;       // per shared condition: 0 unknown, 1 false, 2 true
+    std::vector<uint8_t> hits;       // per pattern: gate tests passed so far
+  };
+  SetScratch& set_scratch() { return set_scratch_; }
+
   // The value of `selector` in the (JSON) event; kMissing for a non-JSON message. The reference
   // stays valid until the next Resolve or Reset.
   const FieldValue& Resolve(const Selector& selector);
@@ -66,6 +79,7 @@ class EventState {
   size_t numbers_used_ = 0;
   bool split_ = false;
   std::vector<std::string_view> columns_;
+  SetScratch set_scratch_;
 };
 
 }  // namespace ot::monitor::internal
