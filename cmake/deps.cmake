@@ -14,6 +14,9 @@ add_library(ot_libdeflate INTERFACE)
 target_include_directories(ot_libdeflate SYSTEM INTERFACE ${LIBDEFLATE_INCLUDE_DIR})
 target_link_libraries(ot_libdeflate INTERFACE ${LIBDEFLATE_LIBRARY})
 
+# liblzma: the xz codec of lifecycle archives (common/xz) only.
+find_package(LibLZMA REQUIRED)
+
 # libqrencode: the QR code of CreateVirtualMFADevice in iam/ only (we write the PNG ourselves).
 find_path(QRENCODE_INCLUDE_DIR qrencode.h REQUIRED)
 find_library(QRENCODE_LIBRARY qrencode REQUIRED)
