@@ -1,6 +1,8 @@
 #include "monitor/filter_set.h"
 
 #include <algorithm>
+#include <cstring>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,9 +26,75 @@ struct TrieNode {
   std::vector<std::pair<uint32_t, uint32_t>> items;       // `[index]` → child node
 };
 
-struct TextHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// Texts → pattern lists, open addressing with a hash of the length and the first and last eight
+// bytes: event names and the like are short, and a probe costs a few loads instead of a hash
+// over every byte.
+class TextTable {
+ public:
+  std::vector<uint32_t>& operator[](const std::string& text) {
+    if (const std::vector<uint32_t>* found = Find(text)) {
+      return const_cast<std::vector<uint32_t>&>(*found);
+    }
+    entries_.emplace_back(text, std::vector<uint32_t>{});
+    if (entries_.size() * 2 > slots_.size()) {
+      Rebuild();  // at most half full
+    } else {
+      Place(entries_.size() - 1);
+    }
+    return entries_.back().second;
+  }
+
+  const std::vector<uint32_t>* Find(std::string_view text) const {
+    if (slots_.empty()) return nullptr;
+    const uint64_t h = Hash(text);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.entry == 0) return nullptr;
+      if (slot.hash == h && entries_[slot.entry - 1].first == text) {
+        return &entries_[slot.entry - 1].second;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t entry = 0;  // 1 + index into entries_; 0 = empty
+  };
+
+  static uint64_t Hash(std::string_view s) {
+    const size_t n = s.size();
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    if (n >= 8) {
+      std::memcpy(&head, s.data(), 8);
+      std::memcpy(&tail, s.data() + n - 8, 8);
+    } else {
+      for (size_t i = 0; i < n; ++i) head |= uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    }
+    uint64_t h = (head ^ (n * 0x9e3779b97f4a7c15)) * 0xbf58476d1ce4e5b9;
+    h = (h ^ (h >> 31) ^ tail) * 0x94d049bb133111eb;
+    return h ^ (h >> 29);
+  }
+
+  void Rebuild() {
+    size_t size = 8;
+    while (size < entries_.size() * 2) size *= 2;
+    slots_.assign(size, Slot{});
+    mask_ = size - 1;
+    for (size_t e = 0; e < entries_.size(); ++e) Place(e);
+  }
+
+  void Place(size_t e) {
+    const uint64_t h = Hash(entries_[e].first);
+    size_t i = h & mask_;
+    while (slots_[i].entry != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{h, static_cast<uint32_t>(e + 1)};
+  }
+
+  std::deque<std::pair<std::string, std::vector<uint32_t>>> entries_;  // stable addresses
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
 };
 
 // What one selector's value says about the patterns filed under it. A pattern needs a number of
@@ -35,9 +103,9 @@ struct Gate {
   uint32_t selector = 0;
   uint64_t length_mask = 0;  // bit min(len, 63) of each text in `equal`
   // The value equals the text (as `=` compares text: strings, numbers, booleans).
-  std::unordered_map<std::string, std::vector<uint32_t>, TextHash, std::equal_to<>> equal;
-  // The value's text starts with the prefix (a `prefix*…` wildcard).
-  std::vector<std::pair<std::string, std::vector<uint32_t>>> prefixed;
+  TextTable equal;
+  // The value's text matches the wildcard text (`prefix*`, `*infix*`, …), each tested once.
+  std::vector<std::pair<Glob, std::vector<uint32_t>>> globs;
   // The value is there at all.
   std::vector<uint32_t> present;
 };
@@ -170,10 +238,11 @@ class Planner {
 
   // A test of one selector's value that a pattern cannot match without.
   struct Test {
-    enum class Kind : uint8_t { kEqual, kPrefix, kPresent };
+    enum class Kind : uint8_t { kEqual, kGlob, kPresent };
     Kind kind = Kind::kPresent;
     uint32_t selector = 0;           // the pattern's selector index
-    std::vector<std::string> texts;  // kEqual: any of these; kPrefix: texts[0]
+    std::vector<std::string> texts;  // kEqual: any of these
+    internal::Glob glob;             // kGlob
   };
   using Alternatives = std::vector<Test>;  // at least one must pass
 
@@ -182,20 +251,18 @@ class Planner {
     const Node& node = p.nodes[n];
     switch (node.kind) {
       case Node::Kind::kInSet:
-        return Alternatives{{Test::Kind::kEqual, node.selector, node.set}};
+        return Alternatives{{Test::Kind::kEqual, node.selector, node.set, {}}};
       case Node::Kind::kCondition: {
         const internal::Condition& c = p.conditions[node.condition];
         if (c.op == internal::Op::kEq && c.value_kind == internal::ValueKind::kText) {
           if (c.glob.parts.size() == 1) {
-            return Alternatives{{Test::Kind::kEqual, c.selector, {c.glob.parts[0]}}};
+            return Alternatives{{Test::Kind::kEqual, c.selector, {c.glob.parts[0]}, {}}};
           }
-          if (!c.glob.parts[0].empty()) {
-            return Alternatives{{Test::Kind::kPrefix, c.selector, {c.glob.parts[0]}}};
-          }
+          return Alternatives{{Test::Kind::kGlob, c.selector, {}, c.glob}};
         }
         // A condition that a missing field fails makes the field's presence necessary.
         if (internal::Evaluate(p, c, FieldValue{})) return std::nullopt;
-        return Alternatives{{Test::Kind::kPresent, c.selector, {}}};
+        return Alternatives{{Test::Kind::kPresent, c.selector, {}, {}}};
       }
       case Node::Kind::kOr: {
         Alternatives all;
@@ -274,14 +341,14 @@ class Planner {
         }
         return;
       }
-      case Test::Kind::kPrefix:
-        for (auto& [prefix, list] : gate.prefixed) {
-          if (prefix == t.texts[0]) {
+      case Test::Kind::kGlob:
+        for (auto& [glob, list] : gate.globs) {
+          if (glob.parts == t.glob.parts) {
             list.push_back(index);
             return;
           }
         }
-        gate.prefixed.emplace_back(t.texts[0], std::vector<uint32_t>{index});
+        gate.globs.emplace_back(t.glob, std::vector<uint32_t>{index});
         return;
       case Test::Kind::kPresent:
         gate.present.push_back(index);
@@ -419,11 +486,10 @@ void FilterSet::Match(const EventFields& event, std::vector<uint8_t>* matched) c
     hit(gate.present);
     if (!IsScalarText(v)) continue;
     if ((gate.length_mask & LengthBit(v.text.size())) != 0) {
-      auto it = gate.equal.find(v.text);
-      if (it != gate.equal.end()) hit(it->second);
+      if (const std::vector<uint32_t>* patterns = gate.equal.Find(v.text)) hit(*patterns);
     }
-    for (const auto& [prefix, patterns] : gate.prefixed) {
-      if (v.text.starts_with(prefix)) hit(patterns);
+    for (const auto& [glob, patterns] : gate.globs) {
+      if (glob.Match(v.text)) hit(patterns);
     }
   }
   for (uint32_t i : plan.ungated_json) run(i);

@@ -295,6 +295,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(store::MetadataDb& db, Env& env
         def.transformation.unit = Str(fv, "unit");
         OT_ASSIGN_OR_RETURN(auto filter, CompileFilter(def));
         g.filters.emplace(def.name, std::move(*filter));
+        g.filter_set_stale = true;
       }
     }
     g.info.metric_filter_count = g.filters.size();
@@ -313,7 +314,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(store::MetadataDb& db, Env& env
     OT_RETURN_IF_ERROR(env.fs.Remove(dir));
   }
   // The metric aggregates are not stored: rebuild them from the events (docs/formats/logs.md).
-  for (const auto& [key, g] : impl->groups) {
+  for (auto& [key, g] : impl->groups) {
     if (g.filters.empty()) continue;
     for (const auto& [name, s] : g.streams) {
       for (const internal::StoredEvent& e : s.events) impl->RunFilters(g, e);
@@ -571,6 +572,7 @@ Status LogStore::PutMetricFilter(std::string_view region, const MetricFilter& fi
   std::optional<Filter> previous;
   if (replacing) previous.emplace(g->filters.at(filter.name));
   g->filters.insert_or_assign(filter.name, std::move(*compiled));
+  g->filter_set_stale = true;
   Status st = impl_->Persist(*g);
   if (!st.ok()) {
     if (previous) {
@@ -638,6 +640,7 @@ Status LogStore::DeleteMetricFilter(std::string_view region, std::string_view gr
   }
   Filter removed = std::move(it->second);
   g->filters.erase(it);
+  g->filter_set_stale = true;
   Status st = impl_->Persist(*g);
   if (!st.ok()) g->filters.emplace(removed.def.name, std::move(removed));
   g->info.metric_filter_count = g->filters.size();

@@ -111,15 +111,25 @@ Status LogStore::Impl::Append(Group& g, Stream& s, const std::vector<InputLogEve
   return Status::Ok();
 }
 
-void LogStore::Impl::RunFilters(const Group& g, const StoredEvent& e) {
+void LogStore::Impl::RunFilters(Group& g, const StoredEvent& e) {
   if (g.filters.empty() || options.metrics == nullptr) return;
-  // One parse of the message, shared by every filter of the group.
+  if (g.filter_set_stale) {
+    std::vector<FilterPattern> patterns;
+    for (const auto& [name, f] : g.filters) patterns.push_back(f.pattern);
+    g.filter_set = FilterSet(patterns);
+    g.filter_set_stale = false;
+  }
+  // One parse of the message and one pass of the group's filter set over it.
   fields.Reset(e.message);
-  for (const auto& [name, f] : g.filters) RunFilter(g, f, e);
+  g.filter_set.Match(fields, &set_matched);
+  size_t i = 0;
+  for (const auto& [name, f] : g.filters) RunFilter(g, f, e, set_matched[i++] != 0);
 }
 
-void LogStore::Impl::RunFilter(const Group& g, const internal::Filter& f, const StoredEvent& e) {
-  std::optional<MetricDatapoint> point = f.transform.Apply(fields);
+void LogStore::Impl::RunFilter(const Group& g, const internal::Filter& f, const StoredEvent& e,
+                               bool matched) {
+  // Unmatched events still count when the transformation has a default value.
+  std::optional<MetricDatapoint> point = f.transform.Evaluate(fields, matched);
   if (!point) return;
   const MetricTransformation& t = f.def.transformation;
   Datapoint d;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -68,12 +69,29 @@ class MemberNames {
     if (key.empty() || names_.empty()) return -1;
     for (uint8_t i = head_[Slot(key)]; i != 0; i = next_[i - 1]) {
       const std::string& n = names_[i - 1];
-      if (n.size() == key.size() && std::string_view(n) == key) return i - 1;
+      if (n.size() == key.size() && SameBytes(n.data(), key.data(), key.size())) return i - 1;
     }
     return -1;
   }
 
  private:
+  // a[0, n) == b[0, n) without a call: keys are short, and two overlapping 8-byte loads cover
+  // 8–16 bytes.
+  static bool SameBytes(const char* a, const char* b, size_t n) {
+    auto load = [](const char* p) {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    };
+    if (n >= 8 && n <= 16) return load(a) == load(b) && load(a + n - 8) == load(b + n - 8);
+    if (n < 8) {
+      for (size_t i = 0; i < n; ++i) {
+        if (a[i] != b[i]) return false;
+      }
+      return true;
+    }
+    return std::memcmp(a, b, n) == 0;
+  }
   static size_t Slot(std::string_view key) {
     return (key.size() * 31 + static_cast<unsigned char>(key[0]) * 7 +
             static_cast<unsigned char>(key[key.size() - 1])) &

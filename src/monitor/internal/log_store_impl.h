@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "monitor/filter_set.h"
 #include "monitor/log_store.h"
 
 // The state behind LogStore, shared by log_store.cc (groups, streams, filters, persistence) and
@@ -47,6 +48,10 @@ struct Group {
   uint64_t next_file_id = 1;
   std::map<std::string, Stream, std::less<>> streams;
   std::map<std::string, Filter, std::less<>> filters;
+  // The filters' patterns as one FilterSet (in `filters` order), rebuilt on first use after
+  // `filters` changed: every change sets filter_set_stale.
+  FilterSet filter_set;
+  bool filter_set_stale = true;
 };
 
 using GroupKey = std::pair<std::string, std::string>;  // region, name
@@ -59,7 +64,8 @@ struct LogStore::Impl {
   LogStoreOptions options;
   mutable std::mutex mu;
   std::map<internal::GroupKey, internal::Group> groups;
-  EventFields fields{""};  // reused for every event the metric filters evaluate (mu held)
+  EventFields fields{""};            // reused for every event the metric filters evaluate (mu held)
+  std::vector<uint8_t> set_matched;  // the filter set's answer for the current event (mu held)
 
   Impl(store::MetadataDb& d, Env& e, LogStoreOptions o) : db(d), env(e), options(std::move(o)) {}
 
@@ -80,9 +86,9 @@ struct LogStore::Impl {
   // then indexes them and runs the group's metric filters over them.
   Status Append(internal::Group& g, internal::Stream& s, const std::vector<InputLogEvent>& events,
                 std::string_view source, const std::vector<uint64_t>& sequences);
-  void RunFilters(const internal::Group& g, const internal::StoredEvent& e);
+  void RunFilters(internal::Group& g, const internal::StoredEvent& e);
   void RunFilter(const internal::Group& g, const internal::Filter& f,
-                 const internal::StoredEvent& e);
+                 const internal::StoredEvent& e, bool matched);
 };
 
 // Error helpers with the Logs API's wording.

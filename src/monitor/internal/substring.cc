@@ -1,7 +1,9 @@
 #include "monitor/internal/substring.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -10,23 +12,63 @@
 namespace ot::monitor::internal {
 namespace {
 
+// How common each byte is in CloudTrail records (log2 of its share of the bytes of the generated
+// test records, shifted to 1–255; 0 = never seen). The scan anchors on the needle's two rarest
+// bytes, so that few positions need a full comparison.
+constexpr uint8_t kByteRank[256] = {
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   39,  0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   95,  0,   185, 67,  1,   3,
+    1,   0,   1,   1,   1,   62,  143, 143, 129, 118, 136, 144, 135, 137, 134, 139, 122, 122, 128,
+    128, 162, 1,   0,   1,   0,   1,   1,   132, 85,  104, 106, 100, 86,  88,  97,  126, 79,  90,
+    93,  96,  95,  99,  93,  79,  110, 119, 108, 82,  92,  86,  77,  79,  91,  40,  1,   40,  0,
+    93,  0,   166, 118, 148, 145, 179, 113, 110, 99,  147, 76,  92,  138, 138, 157, 154, 129, 78,
+    158, 164, 161, 138, 120, 115, 89,  116, 91,  107, 0,   107, 0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
+
+// The positions in `needle` (size ≥ 2) of its rarest byte and of the rarest at another position.
+[[maybe_unused]] std::pair<size_t, size_t> RareBytes(std::string_view needle) {
+  size_t a = 0;
+  for (size_t i = 1; i < needle.size(); ++i) {
+    if (kByteRank[static_cast<unsigned char>(needle[i])] <
+        kByteRank[static_cast<unsigned char>(needle[a])]) {
+      a = i;
+    }
+  }
+  size_t b = a == 0 ? 1 : 0;
+  for (size_t i = 0; i < needle.size(); ++i) {
+    if (i != a && kByteRank[static_cast<unsigned char>(needle[i])] <
+                      kByteRank[static_cast<unsigned char>(needle[b])]) {
+      b = i;
+    }
+  }
+  return {std::min(a, b), std::max(a, b)};
+}
+
 #if defined(__x86_64__)
 // The same scan 32 positions at a time, on CPUs with AVX2 (chosen once, at first use).
 __attribute__((target("avx2"))) bool ContainsAvx2(std::string_view haystack,
                                                   std::string_view needle) {
   const size_t n = needle.size();
   const char* h = haystack.data();
-  const __m256i first = _mm256_set1_epi8(needle[0]);
-  const __m256i last = _mm256_set1_epi8(needle[n - 1]);
+  const auto [p, q] = RareBytes(needle);
+  const __m256i first = _mm256_set1_epi8(needle[p]);
+  const __m256i second = _mm256_set1_epi8(needle[q]);
   size_t i = 0;
   for (; i + n - 1 + 32 <= haystack.size(); i += 32) {
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i));
-    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i + n - 1));
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i + p));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i + q));
     auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(
-        _mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, last))));
+        _mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, second))));
     while (mask != 0) {
       const auto bit = static_cast<size_t>(__builtin_ctz(mask));
-      if (std::memcmp(h + i + bit + 1, needle.data() + 1, n - 2) == 0) return true;
+      if (std::memcmp(h + i + bit, needle.data(), n) == 0) return true;
       mask &= mask - 1;
     }
   }
@@ -39,9 +81,9 @@ const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
 }  // namespace
 
 // Sixteen candidate positions at a time: a position is worth a full comparison only when the
-// needle's first byte is there and its last byte is needle-length further on (SSE2, which every
-// x86-64 has). On CloudTrail records, where a term's first letter recurs every few bytes, this
-// is several times faster than glibc's memmem.
+// needle's two rarest bytes are where the needle has them (SSE2, which every x86-64 has). On
+// CloudTrail records, where a term's first letter recurs every few bytes, this is several times
+// faster than glibc's memmem.
 bool ContainsSubstring(std::string_view haystack, std::string_view needle) {
   const size_t n = needle.size();
   if (n == 0) return true;
@@ -53,16 +95,17 @@ bool ContainsSubstring(std::string_view haystack, std::string_view needle) {
   const char* h = haystack.data();
   size_t i = 0;
 #if defined(__SSE2__)
-  const __m128i first = _mm_set1_epi8(needle[0]);
-  const __m128i last = _mm_set1_epi8(needle[n - 1]);
+  const auto [p, q] = RareBytes(needle);
+  const __m128i first = _mm_set1_epi8(needle[p]);
+  const __m128i second = _mm_set1_epi8(needle[q]);
   for (; i + n - 1 + 16 <= haystack.size(); i += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + n - 1));
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + q));
     auto mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, second))));
     while (mask != 0) {
       const auto bit = static_cast<size_t>(__builtin_ctz(mask));
-      if (std::memcmp(h + i + bit + 1, needle.data() + 1, n - 2) == 0) return true;
+      if (std::memcmp(h + i + bit, needle.data(), n) == 0) return true;
       mask &= mask - 1;
     }
   }
