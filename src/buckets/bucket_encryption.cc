@@ -75,20 +75,27 @@ Result<std::string> BucketRegistry::OpenSealed(std::string_view bucket, std::str
                                                std::string_view wrapped_key,
                                                const std::map<std::string, std::string>& context,
                                                std::string_view bytes) const {
-  std::string data_key;
+  OT_ASSIGN_OR_RETURN(std::string data_key,
+                      OpenDataKey(bucket, key, algorithm, key_arn, wrapped_key, context));
+  return crypto::AeadOpen(data_key, bytes, ObjectAad(bucket, key));
+}
+
+// Also used by lifecycle, which re-seals an archived object's packed bytes under its data key.
+Result<std::string> BucketRegistry::OpenDataKey(
+    std::string_view bucket, std::string_view key, std::string_view algorithm,
+    std::string_view key_arn, std::string_view wrapped_key,
+    const std::map<std::string, std::string>& context) const {
   if (algorithm == kSseKms) {
     if (options_.kms == nullptr) {
       return Status(Error::kKmsNotFound, "This server has no KMS keys for SSE-KMS.");
     }
-    OT_ASSIGN_OR_RETURN(data_key, options_.kms->OpenDataKey(key_arn, wrapped_key, context));
-  } else if (algorithm == kSseS3) {
-    OT_ASSIGN_OR_RETURN(data_key,
-                        crypto::AeadOpen(options_.sse_s3_key, wrapped_key, SseS3Aad(bucket, key)));
-  } else {
-    return Status(Error::kCorruption, "unknown encryption " + std::string(algorithm) + " of " +
-                                          std::string(bucket) + "/" + std::string(key));
+    return options_.kms->OpenDataKey(key_arn, wrapped_key, context);
   }
-  return crypto::AeadOpen(data_key, bytes, ObjectAad(bucket, key));
+  if (algorithm == kSseS3) {
+    return crypto::AeadOpen(options_.sse_s3_key, wrapped_key, SseS3Aad(bucket, key));
+  }
+  return Status(Error::kCorruption, "unknown encryption " + std::string(algorithm) + " of " +
+                                        std::string(bucket) + "/" + std::string(key));
 }
 
 Status BucketRegistry::PutEncryption(std::string_view bucket, const BucketEncryption& encryption) {

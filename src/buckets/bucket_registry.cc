@@ -341,6 +341,7 @@ Status BucketRegistry::Delete(std::string_view name) {
   }
   policies_.erase(std::string(name));
   OT_RETURN_IF_ERROR(env_.fs.Remove(EncryptionPath(name)));  // its default encryption too
+  OT_RETURN_IF_ERROR(env_.fs.Remove(LifecyclePath(name)));   // and lifecycle (archive: below)
   OT_RETURN_IF_ERROR(env_.fs.Remove(VersioningPath(name)));  // and its versioning settings
   versioning_.erase(std::string(name));
   version_dirs.push_back(VersionsRoot(name));
@@ -359,10 +360,16 @@ Status BucketRegistry::Delete(std::string_view name) {
   std::vector<std::string> meta_keys;
   std::vector<std::string> meta_dirs;
   std::string meta_root = options_.meta_dir + "/" + std::string(name);
-  if (CollectKeys(env_.fs, meta_root, "", &meta_keys, &meta_dirs).ok()) {
-    for (const std::string& k : meta_keys) (void)env_.fs.Remove(meta_root + "/" + k);
-    meta_dirs.push_back(meta_root);
-    for (const std::string& dir : meta_dirs) (void)env_.fs.Remove(dir);
+  // Lifecycle: packed copies left by overwritten objects.
+  std::string archive_root = Parent(Parent(ArchivePath(name, "xx")));
+  for (const std::string& top : {meta_root, archive_root}) {
+    meta_keys.clear();
+    meta_dirs.clear();
+    if (CollectKeys(env_.fs, top, "", &meta_keys, &meta_dirs).ok()) {
+      for (const std::string& k : meta_keys) (void)env_.fs.Remove(top + "/" + k);
+      meta_dirs.push_back(top);
+      for (const std::string& dir : meta_dirs) (void)env_.fs.Remove(dir);
+    }
   }
   return Status::Ok();
 }
@@ -445,6 +452,11 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   meta.content_encoding = std::string(request.content_encoding);
   meta.checksums = request.checksums;
   if (request.client_upload) meta.uploader = std::string(request.uploader);
+  meta.tags = request.tags;  // lifecycle: tags, and a storage class that stays readable in place
+  if (!request.storage_class.empty() && request.storage_class != kStandard &&
+      !IsArchiveStorageClass(request.storage_class)) {
+    meta.storage_class = std::string(request.storage_class);
+  }
   if (!sealed.algorithm.empty()) {
     meta.sse_algorithm = std::move(sealed.algorithm);
     meta.sse_key_arn = std::move(sealed.key_arn);
@@ -481,9 +493,23 @@ Status BucketRegistry::PutLocal(const PutObjectRequest& request) {
   OT_RETURN_IF_ERROR(env_.fs.CreateDirs(Parent(meta_path)));
   if (versioned) OT_RETURN_IF_ERROR(PrepareVersion(request, versioning, &meta));
   std::string sidecar = SidecarJson(meta);
+  // Lifecycle: the packed copy of an unversioned object this replaces (versions keep theirs).
+  auto replaced = versioned ? Result<std::string>(std::string()) : env_.fs.ReadFile(meta_path);
   // Sidecar first: an object file never exists without its metadata.
   OT_RETURN_IF_ERROR(WriteAtomic(env_, meta_path, sidecar));
-  return WriteAtomic(env_, path, meta.sse_algorithm.empty() ? request.body : sealed.bytes);
+  OT_RETURN_IF_ERROR(
+      WriteAtomic(env_, path, meta.sse_algorithm.empty() ? request.body : sealed.bytes));
+  if (replaced.ok()) RemoveArchiveFile(request.bucket, *replaced);
+  if (IsArchiveStorageClass(request.storage_class)) {  // lifecycle: x-amz-storage-class GLACIER
+    if (tree.owns_lock()) tree.unlock();
+    if (tree_exclusive.owns_lock()) tree_exclusive.unlock();
+    return TransitionObject(request.bucket, request.key, request.storage_class);
+  }
+  return Status::Ok();
+}
+
+Status BucketRegistry::WriteObjectFile(const std::string& path, std::string_view data) {
+  return WriteAtomic(env_, path, data);
 }
 
 Status BucketRegistry::PutRemote(const Remote& remote, const PutObjectRequest& request) {
@@ -585,6 +611,7 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
     info.sse_algorithm = sidecar.sse_algorithm;
     info.sse_kms_key_arn = sidecar.sse_key_arn;
   }
+  FillLifecycleFacts(bucket.name, sidecar, &info);
   if (sidecar.etag_hex.empty()) {
     // Written before ETags were stored: compute once, remember it unless the object changed.
     OT_ASSIGN_OR_RETURN(sidecar.etag_hex, FileMd5Hex(env_.fs, path));
@@ -613,6 +640,10 @@ Result<ObjectReader> BucketRegistry::OpenObject(std::string_view bucket,
                                                 std::string_view key) const {
   OT_ASSIGN_OR_RETURN(BucketInfo info, LocalBucket(bucket));
   OT_ASSIGN_OR_RETURN(ObjectInfo facts, Facts(info, key, true));
+  if (facts.archived) {  // lifecycle: GLACIER/DEEP_ARCHIVE bytes need RestoreObject first
+    return Status(Error::kInvalidObjectState,
+                  "The operation is not valid for the object's storage class");
+  }
   std::string path = LocalPath(bucket) + "/" + std::string(key);
   ObjectReader reader;
   if (!facts.sse_algorithm.empty()) {
@@ -711,9 +742,11 @@ Status BucketRegistry::RemoveLocalLocked(std::string_view bucket, std::string_vi
   std::string meta_root = options_.meta_dir + "/" + std::string(bucket);
   std::string meta_path = MetaPath(bucket, key);
   if (IsDir(env_.fs, path)) return Status::Ok();
+  auto old_meta = env_.fs.ReadFile(meta_path);  // lifecycle: its archive copy goes last
   // Object first: a sidecar without its object is harmless, the reverse is not.
   OT_RETURN_IF_ERROR(env_.fs.Remove(path));
   (void)env_.fs.Remove(meta_path);
+  if (old_meta.ok()) RemoveArchiveFile(bucket, *old_meta);
   (void)env_.fs.SyncDir(Parent(path));
   // Prune the directories this left empty, deepest first, never the bucket's own.
   for (const auto& [top, file] : {std::pair{root, path}, std::pair{meta_root, meta_path}}) {

@@ -15,6 +15,7 @@
 
 #include "auth/policy.h"
 #include "buckets/bucket_policy.h"
+#include "buckets/lifecycle.h"
 #include "buckets/versioning.h"
 #include "common/env.h"
 #include "common/status.h"
@@ -109,6 +110,9 @@ struct RegistryOptions {
   RetryPolicy retry;
   DataKeyProvider* kms = nullptr;  // SSE-KMS; null → aws:kms writes fail with kKmsNotFound
   std::string sse_s3_key;          // 32 bytes wrapping SSE-S3 data keys; empty → AES256 refused
+  // Lifecycle: packed copies of GLACIER/DEEP_ARCHIVE objects, <archive_dir>/<bucket>/<key>;
+  // empty → <dir>-archive.
+  std::string archive_dir;
 };
 
 // An object to write. `metadata` keys are sent as x-amz-meta-<key> (lowercased).
@@ -138,6 +142,10 @@ struct PutObjectRequest {
   std::string_view sse_algorithm;
   std::string_view sse_kms_key_id;
   std::map<std::string, std::string> sse_context;
+  // Lifecycle and tagging (local buckets): the object's tags (x-amz-tagging) and storage class
+  // (x-amz-storage-class; empty = STANDARD, GLACIER/DEEP_ARCHIVE are archived at once).
+  std::map<std::string, std::string> tags;
+  std::string_view storage_class;
   // Object lock of the new version (versioning.h): x-amz-object-lock-mode/-retain-until-date and
   // -legal-hold. Empty → the bucket's default retention, if any, applies.
   ObjectRetention retention;
@@ -159,6 +167,14 @@ struct ObjectInfo {
   std::string uploader;         // a client upload's principal ARN; empty for delivered objects
   std::string sse_algorithm;    // kSseKms, kSseS3, or empty (stored in the clear)
   std::string sse_kms_key_arn;  // kSseKms: the key that wrapped the object's data key
+  // Lifecycle (bucket_lifecycle.cc): the storage class; for an archived object whether its
+  // bytes cannot be read now (no restored copy), and the x-amz-restore value (empty when no
+  // restore was asked for); the object's tags.
+  std::string storage_class = std::string(kStandard);
+  bool archived = false;
+  uint64_t stored_bytes = 0;  // bytes on disk: the packed copy's for an archived object
+  std::string restore;
+  std::map<std::string, std::string> tags;
   // Versioning (versioning.h): the version's id ("null" for one written while versioning was
   // off or suspended; empty in a bucket that was never versioned), whether it is a delete marker
   // and the newest version of its key, and its object lock.
@@ -274,6 +290,35 @@ class BucketRegistry {
   // does not exist (S3 semantics). In a versioned bucket: ExpireCurrentVersion.
   Status DeleteObject(std::string_view bucket, std::string_view key);
 
+  // ---- Lifecycle, tagging and archive of local buckets (bucket_lifecycle.cc; docs/formats/
+  // buckets.md § Lifecycle). All: kNoSuchBucket, kS3NotImplemented for a remote bucket.
+
+  // The configuration, kept in <meta_dir>/_lifecycle/<bucket>.json and removed with the bucket.
+  // Get: kNoSuchLifecycleConfiguration when none. Delete: OK without one.
+  Status PutLifecycle(std::string_view bucket, const LifecycleConfiguration& config);
+  Result<LifecycleConfiguration> GetLifecycle(std::string_view bucket) const;
+  Status DeleteLifecycle(std::string_view bucket);
+  // Object tags (Put/Get/DeleteObjectTagging): kNoSuchKey. Put replaces the whole set.
+  Status PutObjectTags(std::string_view bucket, std::string_view key,
+                       const std::map<std::string, std::string>& tags);
+  Result<std::map<std::string, std::string>> GetObjectTags(std::string_view bucket,
+                                                           std::string_view key) const;
+  // RestoreObject of a GLACIER/DEEP_ARCHIVE object for `days` (lifecycle days): true when a
+  // restore was started (S3's 202; RunLifecycle completes it), false when a restored copy's
+  // expiry was moved (200). kObjectAlreadyInActiveTier for other classes,
+  // kRestoreAlreadyInProgress while one runs, kNoSuchKey.
+  Result<bool> RestoreObject(std::string_view bucket, std::string_view key, int64_t days,
+                             std::chrono::milliseconds day);
+  // Moves one object to `storage_class` now (what a due Transition does): the archive classes
+  // pack its bytes into the archive and empty its file; crash-safe (see the format doc). OK and
+  // nothing done when the object changed meanwhile or already is at least that cold.
+  Status TransitionObject(std::string_view bucket, std::string_view key,
+                          std::string_view storage_class);
+  // One lifecycle pass over every local bucket at the clock's now: due expirations and
+  // transitions, restores to complete (`restore_delay` after they were asked for) and restored
+  // copies whose time is up. Returns what it did; a failing object is logged and skipped.
+  Result<std::vector<LifecycleAction>> RunLifecycle(const LifecyclePassOptions& options);
+
   // ---- Versioning, MFA delete and object lock of local buckets (versioning.cc, object_lock.cc;
   // docs/formats/buckets.md § Versioning). All: kNoSuchBucket, kS3NotImplemented for remote.
 
@@ -353,6 +398,22 @@ class BucketRegistry {
                                  std::string_view wrapped_key,
                                  const std::map<std::string, std::string>& context,
                                  std::string_view bytes) const;
+  // Lifecycle internals (bucket_lifecycle.cc, bucket_encryption.cc).
+  std::string LifecyclePath(std::string_view bucket) const;
+  std::string ArchivePath(std::string_view bucket, std::string_view file) const;
+  void RemoveArchiveFile(std::string_view bucket, std::string_view meta_text);
+  Status WriteObjectFile(const std::string& path, std::string_view data);  // atomic, synced
+  Result<std::string> OpenDataKey(std::string_view bucket, std::string_view key,
+                                  std::string_view algorithm, std::string_view key_arn,
+                                  std::string_view wrapped_key,
+                                  const std::map<std::string, std::string>& context) const;
+  Status CompleteRestore(const BucketInfo& bucket, std::string_view key, SysMillis now,
+                         std::chrono::milliseconds day, std::vector<LifecycleAction>* actions);
+  Status DropRestoredCopy(const BucketInfo& bucket, std::string_view key,
+                          std::vector<LifecycleAction>* actions);
+  // Storage class, archive state, x-amz-restore and tags of an object, from its sidecar.
+  void FillLifecycleFacts(std::string_view bucket, const internal::Sidecar& sidecar,
+                          ObjectInfo* info) const;
   // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.
   Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata) const;
   // Versioning internals (versioning.cc). *Locked: the caller holds tree_mu_ exclusively.

@@ -54,6 +54,28 @@ std::string SidecarJson(const Sidecar& s) {
     w.EndObject();
   }
   if (s.legal_hold) w.Key("LegalHold").Bool(true);
+  // Lifecycle members
+  if (!s.storage_class.empty()) w.Key("StorageClass").String(s.storage_class);
+  if (!s.archive_codec.empty()) {
+    w.Key("Archive").BeginObject();
+    w.Key("Codec").String(s.archive_codec);
+    w.Key("File").String(s.archive_file);
+    w.Key("Level").Int(s.archive_level);
+    w.Key("Size").Uint(s.archive_size);
+    w.EndObject();
+  }
+  if (!s.restore_requested.empty() || !s.restore_expiry.empty()) {
+    w.Key("Restore").BeginObject();
+    if (!s.restore_requested.empty()) w.Key("Requested").String(s.restore_requested);
+    w.Key("Days").Int(s.restore_days);
+    if (!s.restore_expiry.empty()) w.Key("Expiry").String(s.restore_expiry);
+    w.EndObject();
+  }
+  if (!s.tags.empty()) {
+    w.Key("Tags").BeginObject();
+    for (const auto& [k, v] : s.tags) w.Key(k).String(v);
+    w.EndObject();
+  }
   w.EndObject();
   return w.Take();
 }
@@ -110,6 +132,31 @@ Sidecar ParseSidecar(std::string_view text) {
   }
   if (auto lh = root.Get("LegalHold"); lh && lh->type() == api::JsonValue::Type::kBool)
     out.legal_hold = lh->AsBool();
+  // Lifecycle members
+  out.storage_class = str("StorageClass");
+  if (auto a = root.Get("Archive"); a && a->is_object()) {
+    auto codec = a->Get("Codec");
+    if (codec && codec->is_string()) out.archive_codec = std::string(codec->AsString());
+    auto file = a->Get("File");
+    if (file && file->is_string()) out.archive_file = std::string(file->AsString());
+    if (auto level = a->Get("Level"))
+      out.archive_level = static_cast<int>(level->AsInt().value_or(0));
+    if (auto size = a->Get("Size"))
+      out.archive_size = static_cast<uint64_t>(size->AsInt().value_or(0));
+  }
+  if (auto r = root.Get("Restore"); r && r->is_object()) {
+    auto requested = r->Get("Requested");
+    if (requested && requested->is_string())
+      out.restore_requested = std::string(requested->AsString());
+    if (auto days = r->Get("Days")) out.restore_days = days->AsInt().value_or(0);
+    auto expiry = r->Get("Expiry");
+    if (expiry && expiry->is_string()) out.restore_expiry = std::string(expiry->AsString());
+  }
+  if (auto t = root.Get("Tags"); t && t->is_object()) {
+    for (const auto& [k, v] : t->Members()) {
+      if (v.is_string()) out.tags.emplace(std::string(k), std::string(v.AsString()));
+    }
+  }
   return out;
 }
 

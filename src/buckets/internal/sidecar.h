@@ -38,6 +38,20 @@ struct Sidecar {
   std::string lock_mode;
   std::string lock_until;  // ISO 8601 with milliseconds
   bool legal_hold = false;
+  // Lifecycle (bucket_lifecycle.cc): the storage class (empty = STANDARD); an archived object's
+  // packing (archive_codec non-empty: its bytes are in the archive and its file is empty), its
+  // archive file's name, the gzip level and the size its file had; a restore asked for at
+  // `restore_requested` (ISO 8601) for `restore_days`, readable until `restore_expiry` once done;
+  // the object's tags.
+  std::string storage_class;
+  std::string archive_codec;
+  std::string archive_file;  // the packed copy: <archive_dir>/<bucket>/<file[0:2]>/<file>
+  int archive_level = 0;
+  uint64_t archive_size = 0;
+  std::string restore_requested;
+  int64_t restore_days = 0;
+  std::string restore_expiry;
+  std::map<std::string, std::string> tags;
 };
 
 // Copies the versioning members (version id, delete marker, object lock) into `info`
