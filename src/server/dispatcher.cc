@@ -321,7 +321,10 @@ Status Dispatcher::Authorize(const Call& call, std::string_view action,
     request.keys = &call.s3_keys;
     request.resource_policy = call.s3_policy ? &*call.s3_policy : nullptr;
     request.resource_account = call.s3_owner;
-    request.resource_policy_must_allow = call.s3_policy_required;
+    // Only the operation's own action needs the bucket policy's Allow (client PutObject), not
+    // the permissions it implies (s3:PutObjectRetention for an upload's lock headers).
+    request.resource_policy_must_allow =
+        call.s3_policy_required && call.s3_op != nullptr && action == call.s3_op->action;
   }
   return authorizer_.Authorize(request);
 }
@@ -441,9 +444,13 @@ api::Reply Dispatcher::ErrorReply(const Call& call, const Status& status) const 
   switch (call.protocol) {
     case Protocol::kQuery:
       return api::QueryErrorReply(status, call.request_id, call.xmlns);
-    case Protocol::kS3:
-      return api::S3ErrorReply(status, call.s3_ids, call.s3.bucket, call.http->method == "HEAD",
-                               call.s3.key);
+    case Protocol::kS3: {
+      api::Reply reply = api::S3ErrorReply(status, call.s3_ids, call.s3.bucket,
+                                           call.http->method == "HEAD", call.s3.key);
+      // A delete marker's headers ride on its 404/405 (versioning).
+      for (const auto& h : call.s3.error_headers) reply.headers.push_back(h);
+      return reply;
+    }
     case Protocol::kJson:
       break;
   }

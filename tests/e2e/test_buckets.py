@@ -124,11 +124,11 @@ def test_unimplemented_operations_are_501(server):
     c = s3(server)
     c.create_bucket(Bucket="boto-ni-1")
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        c.get_bucket_versioning(Bucket="boto-ni-1")
+        c.get_bucket_acl(Bucket="boto-ni-1")
     code, resp = error_of(e)
     assert code == "NotImplemented" and resp["ResponseMetadata"]["HTTPStatusCode"] == 501
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        c.get_object_retention(Bucket="boto-ni-1", Key="k")
+        c.get_object_acl(Bucket="boto-ni-1", Key="k")
     assert error_of(e)[0] == "NotImplemented"
     c.delete_bucket(Bucket="boto-ni-1")
 

@@ -110,6 +110,19 @@ const S3Operation* Implemented(std::string_view name) {
       // S3 authorizes the deletion with the Put action (there is no DeleteEncryption…).
       S3Operation{"DeleteBucketEncryption", "s3:PutEncryptionConfiguration", false,
                   DeleteBucketEncryption},
+      // Versioning and object lock (s3_versioning.cc, s3_object_lock.cc); object calls naming a
+      // versionId are authorized with the *Version actions (RouteS3).
+      S3Operation{"PutBucketVersioning", "s3:PutBucketVersioning", false, PutBucketVersioning},
+      S3Operation{"GetBucketVersioning", "s3:GetBucketVersioning", true, GetBucketVersioning},
+      S3Operation{"ListObjectVersions", "s3:ListBucketVersions", true, ListObjectVersions},
+      S3Operation{"PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration", false,
+                  PutObjectLockConfiguration},
+      S3Operation{"GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", true,
+                  GetObjectLockConfiguration},
+      S3Operation{"PutObjectRetention", "s3:PutObjectRetention", false, PutObjectRetention},
+      S3Operation{"GetObjectRetention", "s3:GetObjectRetention", true, GetObjectRetention},
+      S3Operation{"PutObjectLegalHold", "s3:PutObjectLegalHold", false, PutObjectLegalHold},
+      S3Operation{"GetObjectLegalHold", "s3:GetObjectLegalHold", true, GetObjectLegalHold},
   };
   for (const S3Operation& op : kOps) {
     if (op.name == name) return &op;
@@ -207,6 +220,16 @@ const S3Operation& RouteS3(const S3Request& r) {
       std::string_view name = ForMethod(m, r.method);
       return Named(name.empty() ? "Unknown" : name);
     }
+  }
+  if (object && HasParam(r.raw_query, "versionId")) {
+    // One version of an object: S3's *Version actions (iam.md §4.2).
+    static const S3Operation kGetVersion{"GetObject", "s3:GetObjectVersion", true, GetObject};
+    static const S3Operation kHeadVersion{"HeadObject", "s3:GetObjectVersion", true, HeadObject};
+    static const S3Operation kDeleteVersion{"DeleteObject", "s3:DeleteObjectVersion", false,
+                                            DeleteObject};
+    if (r.method == "GET") return kGetVersion;
+    if (r.method == "HEAD") return kHeadVersion;
+    if (r.method == "DELETE") return kDeleteVersion;
   }
   if (object) {
     if (r.method == "PUT") return Named("PutObject");
@@ -325,8 +348,24 @@ Result<S3Outcome> CreateBucket(const Services& services, const CallContext& ctx,
                                const S3Request& request) {
   std::string region = LocationConstraint(request.body);
   if (region.empty()) region = ctx.caller.region;
+  // x-amz-bucket-object-lock-enabled: the bucket starts versioned with object lock, which needs
+  // both permissions besides s3:CreateBucket (as in S3).
+  std::string_view lock = request.Header("x-amz-bucket-object-lock-enabled");
+  const bool object_lock = lock == "true" || lock == "True" || lock == "TRUE";
+  if (object_lock) {
+    for (std::string_view action :
+         {"s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"}) {
+      OT_RETURN_IF_ERROR(request.authorize ? request.authorize(action, S3ResourceArn(request))
+                                           : Status(Error::kAccessDenied, "Access Denied"));
+    }
+  }
   OT_ASSIGN_OR_RETURN(buckets::BucketInfo info,
                       services.buckets->Create(request.bucket, region, services.account_id));
+  if (object_lock) {
+    OT_RETURN_IF_ERROR(services.buckets->PutVersioning(
+        request.bucket, buckets::VersioningChange{buckets::VersioningStatus::kEnabled, {}}, {}));
+    OT_RETURN_IF_ERROR(services.buckets->PutObjectLock(request.bucket, std::nullopt));
+  }
   S3Outcome out = WithRecordFacts(request);
   out.headers.emplace_back("Location", "/" + info.name);
   return out;

@@ -28,13 +28,36 @@ Status InvalidArgument(std::string message) {
   return Status(Error::kInvalidArgument, std::move(message));
 }
 
-// Versions do not exist yet: only the literal "null" version (the current object) is addressable.
-Status CheckVersionId(const S3Request& request) {
-  auto version = request.Param("versionId");
-  if (version && *version != "null") {
-    return Status(Error::kNoSuchVersion, "The specified version does not exist.");
+// A delete marker answers GET/HEAD with an error carrying its headers: 405 when addressed by
+// version id, else 404 NoSuchKey (S3's behaviour for a key whose newest version is a marker).
+Status DeleteMarkerError(const S3Request& request, const buckets::ObjectInfo& marker,
+                         bool addressed) {
+  request.error_headers.emplace_back("x-amz-delete-marker", "true");
+  request.error_headers.emplace_back("x-amz-version-id", marker.version_id);
+  if (addressed) {
+    request.error_headers.emplace_back("Last-Modified", FormatHttpDate(marker.last_modified));
+    return Status(Error::kMethodNotAllowed,
+                  "The specified method is not allowed against this resource.");
   }
-  return Status::Ok();
+  return Status(Error::kNoSuchKey, "The specified key does not exist.");
+}
+
+// The object GET/HEAD serves: the current one, or the version `versionId` names.
+Result<buckets::ObjectInfo> ObjectFacts(const Services& services, const S3Request& request) {
+  auto version = request.Param("versionId");
+  if (version) {
+    OT_ASSIGN_OR_RETURN(buckets::ObjectInfo info,
+                        services.buckets->HeadObjectVersion(request.bucket, request.key, *version));
+    if (info.delete_marker) return DeleteMarkerError(request, info, true);
+    return info;
+  }
+  auto info = services.buckets->HeadObject(request.bucket, request.key);
+  if (!info.ok() && info.status().code() == Error::kNoSuchKey) {
+    // The key may end in a delete marker (versioned buckets only have them).
+    auto latest = services.buckets->LatestVersion(request.bucket, request.key);
+    if (latest.ok() && latest->delete_marker) return DeleteMarkerError(request, *latest, false);
+  }
+  return info;
 }
 
 // ---- listing ---------------------------------------------------------------------------------
@@ -220,10 +243,8 @@ void AddObjectHeaders(S3Outcome* out, const buckets::ObjectInfo& info, const S3R
 // GetObject and HeadObject: the same headers and conditions; only GET reads the bytes.
 // The object (or its range) is read into the reply body: the HTTP layer sends string bodies.
 Result<S3Outcome> ServeObject(const Services& services, const S3Request& request, bool head) {
-  OT_RETURN_IF_ERROR(CheckVersionId(request));
   // SSE-KMS: reading the bytes also needs kms:Decrypt on the object's key (HEAD does not).
-  OT_ASSIGN_OR_RETURN(buckets::ObjectInfo facts,
-                      services.buckets->HeadObject(request.bucket, request.key));
+  OT_ASSIGN_OR_RETURN(buckets::ObjectInfo facts, ObjectFacts(services, request));
   if (!head && facts.sse_algorithm == buckets::kSseKms) {
     Status allowed = request.authorize ? request.authorize("kms:Decrypt", facts.sse_kms_key_arn)
                                        : Status(Error::kAccessDenied, "kms:Decrypt is not allowed");
@@ -238,6 +259,9 @@ Result<S3Outcome> ServeObject(const Services& services, const S3Request& request
   buckets::ObjectReader reader;
   if (head) {
     reader.info = std::move(facts);
+  } else if (auto version = request.Param("versionId")) {
+    OT_ASSIGN_OR_RETURN(reader,
+                        services.buckets->OpenObjectVersion(request.bucket, request.key, *version));
   } else {
     OT_ASSIGN_OR_RETURN(reader, services.buckets->OpenObject(request.bucket, request.key));
   }
@@ -257,6 +281,7 @@ Result<S3Outcome> ServeObject(const Services& services, const S3Request& request
   uint64_t length = range ? range->last - range->first + 1 : info.size;
   out.content_type = info.content_type;
   AddObjectHeaders(&out, info, request, !range);
+  AddVersionHeaders(&out, info);
   if (range) {
     out.status = 206;
     out.headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + "-" +
@@ -281,7 +306,23 @@ Result<S3Outcome> ServeObject(const Services& services, const S3Request& request
   return out;
 }
 
-// ---- DeleteObjects ---------------------------------------------------------------------------
+// ---- DeleteObject(s) -------------------------------------------------------------------------
+
+// x-amz-mfa and x-amz-bypass-governance-retention (the bypass needs s3:BypassGovernanceRetention
+// on the bucket's objects).
+Result<buckets::DeleteOptions> DeleteOptionsOf(const Services& services, const S3Request& request) {
+  buckets::DeleteOptions options;
+  OT_ASSIGN_OR_RETURN(options.mfa, CheckMfaHeader(services, request, nullptr));
+  std::string_view bypass = request.Header("x-amz-bypass-governance-retention");
+  if (bypass == "true" || bypass == "True" || bypass == "TRUE") {
+    std::string arn = "arn:aws:s3:::" + request.bucket + "/" +
+                      (request.key.empty() ? std::string("*") : request.key);
+    OT_RETURN_IF_ERROR(request.authorize ? request.authorize("s3:BypassGovernanceRetention", arn)
+                                         : Status(Error::kAccessDenied, "Access Denied"));
+    options.bypass_governance = true;
+  }
+  return options;
+}
 
 // Decodes the five XML entities and numeric character references.
 std::optional<std::string> XmlUnescape(std::string_view s) {
@@ -524,10 +565,14 @@ Result<S3Outcome> HeadObject(const Services& services, const CallContext&,
 
 Result<S3Outcome> DeleteObject(const Services& services, const CallContext&,
                                const S3Request& request) {
-  OT_RETURN_IF_ERROR(CheckVersionId(request));
-  OT_RETURN_IF_ERROR(services.buckets->DeleteObject(request.bucket, request.key));
+  OT_ASSIGN_OR_RETURN(buckets::DeleteOptions options, DeleteOptionsOf(services, request));
+  OT_ASSIGN_OR_RETURN(buckets::DeleteOutcome deleted,
+                      services.buckets->DeleteVersion(request.bucket, request.key,
+                                                      request.Param("versionId"), options));
   S3Outcome out = WithRecordFacts(request);
   out.status = 204;
+  if (!deleted.version_id.empty()) out.headers.emplace_back("x-amz-version-id", deleted.version_id);
+  if (deleted.delete_marker) out.headers.emplace_back("x-amz-delete-marker", "true");
   return out;
 }
 
@@ -536,22 +581,35 @@ Result<S3Outcome> DeleteObjects(const Services& services, const CallContext&,
   OT_RETURN_IF_ERROR(services.buckets->Get(request.bucket).status());
   OT_RETURN_IF_ERROR(CheckBodyChecksum(request));
   OT_ASSIGN_OR_RETURN(DeleteRequest del, ParseDelete(request.body));
+  OT_ASSIGN_OR_RETURN(buckets::DeleteOptions options, DeleteOptionsOf(services, request));
   S3Outcome out = WithRecordFacts(request);
   std::string& b = out.outcome.body;
   b = "<DeleteResult xmlns=\"" + std::string(kS3Xmlns) + "\">";
   for (const DeleteItem& item : del.items) {
     std::string version =
         item.version_id ? Elem("VersionId", XmlEscape(*item.version_id)) : std::string();
-    Status s = request.authorize
-                   ? request.authorize("s3:DeleteObject",
-                                       "arn:aws:s3:::" + request.bucket + "/" + item.key)
-                   : Status(Error::kAccessDenied, "Access Denied");
-    if (s.ok() && item.version_id && *item.version_id != "null") {
-      s = Status(Error::kNoSuchVersion, "The specified version does not exist.");
-    }
-    if (s.ok()) s = services.buckets->DeleteObject(request.bucket, item.key);
+    Status s =
+        request.authorize
+            ? request.authorize(item.version_id ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
+                                "arn:aws:s3:::" + request.bucket + "/" + item.key)
+            : Status(Error::kAccessDenied, "Access Denied");
+    buckets::DeleteOutcome deleted;
     if (s.ok()) {
-      if (!del.quiet) b += "<Deleted>" + Elem("Key", XmlEscape(item.key)) + version + "</Deleted>";
+      auto r = services.buckets->DeleteVersion(request.bucket, item.key, item.version_id, options);
+      if (r.ok()) {
+        deleted = std::move(*r);
+      } else {
+        s = r.status();
+      }
+    }
+    if (s.ok()) {
+      if (del.quiet) continue;
+      b += "<Deleted>" + Elem("Key", XmlEscape(item.key)) + version;
+      if (deleted.delete_marker) {
+        b += Elem("DeleteMarker", "true");
+        if (!item.version_id) b += Elem("DeleteMarkerVersionId", XmlEscape(deleted.version_id));
+      }
+      b += "</Deleted>";
       continue;
     }
     b += "<Error>" + Elem("Key", XmlEscape(item.key)) + version;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/handlers/operation.h"
+#include "buckets/versioning.h"
 #include "common/status.h"
 
 namespace ot::api::handlers {
@@ -32,6 +33,9 @@ struct S3Request {
   // The transport facts, for handlers that evaluate policies themselves.
   std::string_view source_ip;
   bool secure_transport = false;
+  // Headers an error reply carries too (a delete marker's x-amz-delete-marker and
+  // x-amz-version-id on 404/405), set by the handler that fails.
+  mutable std::vector<std::pair<std::string, std::string>> error_headers;
 
   // The first header named `name` (case-insensitive); empty when absent.
   std::string_view Header(std::string_view name) const;
@@ -123,6 +127,34 @@ Result<S3Outcome> HeadObject(const Services&, const CallContext&, const S3Reques
 Result<S3Outcome> PutObject(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> DeleteObject(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> DeleteObjects(const Services&, const CallContext&, const S3Request&);
+
+// s3_versioning.cc: versioning, MFA delete and the version listing (versioning.h).
+Result<S3Outcome> PutBucketVersioning(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetBucketVersioning(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> ListObjectVersions(const Services&, const CallContext&, const S3Request&);
+// The request's x-amz-mfa ("<device serial> <code>") checked with IAM: nullopt when absent;
+// kInvalidArgument when malformed, kAccessDenied for an unknown or unassigned device or a code
+// that is not valid (or used before). `device_user` gets the ARN of the device's user.
+Result<std::optional<buckets::MfaProof>> CheckMfaHeader(const Services& services,
+                                                        const S3Request& request,
+                                                        std::string* device_user);
+// x-amz-version-id, x-amz-delete-marker and the x-amz-object-lock-* headers of a version.
+void AddVersionHeaders(S3Outcome* out, const buckets::ObjectInfo& info);
+// The trimmed text of the first <name>…</name> in `xml` (nullopt when absent).
+std::optional<std::string_view> XmlChild(std::string_view xml, std::string_view name);
+
+// s3_object_lock.cc: object lock configuration, retention and legal hold of versions.
+Result<S3Outcome> PutObjectLockConfiguration(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetObjectLockConfiguration(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> PutObjectRetention(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetObjectRetention(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> PutObjectLegalHold(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetObjectLegalHold(const Services&, const CallContext&, const S3Request&);
+// PutObject's x-amz-object-lock-mode/-retain-until-date/-legal-hold into `put` (which need
+// s3:PutObjectRetention / s3:PutObjectLegalHold too). InvalidRequest "Bucket is missing Object
+// Lock Configuration" without object lock; kInvalidArgument for a bad mode, date or status.
+Status ReadObjectLockHeaders(const Services& services, const S3Request& request,
+                             buckets::PutObjectRequest* put);
 
 // s3_encryption.cc: bucket default encryption (SSE-S3 or SSE-KMS for every new object).
 Result<S3Outcome> PutBucketEncryption(const Services&, const CallContext&, const S3Request&);

@@ -223,20 +223,15 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
                   "The bucket '" + info.name +
                       "' is a remote bucket; upload to it through its own S3 service.");
   }
-  for (std::string_view lock : {"x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
-                                "x-amz-object-lock-legal-hold"}) {
-    if (!request.Header(lock).empty()) {
-      return Status(Error::kS3NotImplemented,
-                    "A header you provided implies functionality that is not implemented: " +
-                        std::string(lock));
-    }
-  }
   if (Trim(request.Header("If-None-Match")) == "*" &&
       services.buckets->HeadObject(request.bucket, request.key).ok()) {
     return Status(Error::kPreconditionFailed,
                   "At least one of the pre-conditions you specified did not hold");
   }
   buckets::PutObjectRequest put;
+  OT_RETURN_IF_ERROR(ReadObjectLockHeaders(services, request, &put));
+  std::string version_id;
+  put.version_id_out = &version_id;
   put.bucket = request.bucket;
   put.key = request.key;
   put.body = request.body;
@@ -302,6 +297,7 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
     out.headers.emplace_back("x-amz-checksum-" + alg, value);
   }
   OT_RETURN_IF_ERROR(services.buckets->PutObject(put));
+  if (!version_id.empty()) out.headers.emplace_back("x-amz-version-id", version_id);
   if (auto stored = services.buckets->HeadObject(request.bucket, request.key);
       stored.ok() && !stored->sse_algorithm.empty()) {
     out.headers.emplace_back("x-amz-server-side-encryption", stored->sse_algorithm);
