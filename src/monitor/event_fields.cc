@@ -125,12 +125,12 @@ EventState::Entry& EventState::ResolveEntry(const Selector& selector) {
   return entries_.back();
 }
 
-bool EventState::ContainsTerm(uint32_t id, std::string_view term) {
+bool EventState::ContainsTerm(uint32_t id, std::string_view term, SubstringAnchors anchors) {
   if (term.empty()) return true;
   if (id >= slots_.size()) slots_.resize(id + 1, 0);
   uint64_t& slot = slots_[id];
   if ((slot >> 32) == generation_) return (slot & 1) != 0;
-  const bool found = ContainsSubstring(message_, term);
+  const bool found = ContainsSubstring(message_, term, anchors);
   slot = (uint64_t{generation_} << 32) | (found ? 1 : 0);
   return found;
 }

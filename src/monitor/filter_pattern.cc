@@ -154,7 +154,7 @@ bool TermsMatch(const CompiledPattern& p, EventState& event) {
   bool any_seen = false;
   bool any_found = false;
   for (const internal::Term& term : p.terms) {
-    const bool found = event.ContainsTerm(term.id, term.text);
+    const bool found = event.ContainsTerm(term.id, term.text, term.anchors);
     switch (term.mode) {
       case internal::Term::Mode::kRequired:
         if (!found) return false;

@@ -162,6 +162,7 @@ MemberNames::MemberNames(std::vector<std::string> names) : names_(std::move(name
   next_.assign(names_.size(), 0);
   // Chains keep the names' order, so a lookup finds the first of equal names.
   for (size_t i = names_.size(); i-- > 0;) {
+    length_mask_ |= uint64_t{1} << std::min<size_t>(names_[i].size(), 63);
     if (names_[i].empty()) continue;
     const size_t slot = Slot(names_[i]);
     next_[i] = head_[slot];

@@ -66,7 +66,9 @@ class MemberNames {
   const std::string& name(size_t i) const { return names_[i]; }
   // The index of `key` among the names, or -1.
   int Find(std::string_view key) const {
-    if (key.empty() || names_.empty()) return -1;
+    // Most keys of an event are not wanted, and their size alone tells.
+    if ((length_mask_ & (uint64_t{1} << (key.size() < 63 ? key.size() : 63))) == 0) return -1;
+    if (key.empty()) return -1;
     for (uint8_t i = head_[Slot(key)]; i != 0; i = next_[i - 1]) {
       const std::string& n = names_[i - 1];
       if (n.size() == key.size() && SameBytes(n.data(), key.data(), key.size())) return i - 1;
@@ -98,6 +100,7 @@ class MemberNames {
            255;
   }
   std::vector<std::string> names_;
+  uint64_t length_mask_ = 0;   // bit min(size, 63) of each name's size
   uint8_t head_[256] = {};     // per slot: 1 + the first name's index, 0 for none
   std::vector<uint8_t> next_;  // per name: 1 + the next name's index in its slot, 0 for none
 };

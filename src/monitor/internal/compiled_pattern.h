@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "monitor/filter_pattern.h"
 #include "monitor/internal/regex.h"
+#include "monitor/internal/substring.h"
 
 namespace ot::monitor::internal {
 
@@ -81,6 +82,7 @@ struct Term {
   std::string text;  // substring to look for; empty = matches everything (`" "`)
   Mode mode = Mode::kRequired;
   uint32_t id = 0;  // InternSelector("term:" + text): EventState remembers whether it occurs
+  SubstringAnchors anchors;  // RareAnchors(text), for the search
 };
 
 // One column of a space-delimited pattern.

@@ -49,7 +49,7 @@ class EventState {
   std::optional<std::string> Render(const Selector& selector);
 
   // Whether `term` occurs in the message, searched once per event for all filters that ask.
-  bool ContainsTerm(uint32_t id, std::string_view term);
+  bool ContainsTerm(uint32_t id, std::string_view term, SubstringAnchors anchors);
 
   // The message split into space-delimited fields (spec §4): runs of spaces separate fields;
   // a field starting with `"` runs to the next `"`, one starting with `[` to the next `]`, and

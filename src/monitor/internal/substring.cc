@@ -32,8 +32,10 @@ constexpr uint8_t kByteRank[256] = {
     0,   0,   0,   0,   0,   0,   0,   0,   0,
 };
 
-// The positions in `needle` (size ≥ 2) of its rarest byte and of the rarest at another position.
-[[maybe_unused]] std::pair<size_t, size_t> RareBytes(std::string_view needle) {
+}  // namespace
+
+SubstringAnchors RareAnchors(std::string_view needle) {
+  if (needle.size() < 2) return {};
   size_t a = 0;
   for (size_t i = 1; i < needle.size(); ++i) {
     if (kByteRank[static_cast<unsigned char>(needle[i])] <
@@ -48,30 +50,48 @@ constexpr uint8_t kByteRank[256] = {
       b = i;
     }
   }
-  return {std::min(a, b), std::max(a, b)};
+  return {static_cast<uint32_t>(std::min(a, b)), static_cast<uint32_t>(std::max(a, b))};
 }
+
+namespace {
 
 #if defined(__x86_64__)
 // The same scan 32 positions at a time, on CPUs with AVX2 (chosen once, at first use).
 __attribute__((target("avx2"))) bool ContainsAvx2(std::string_view haystack,
-                                                  std::string_view needle) {
+                                                  std::string_view needle,
+                                                  SubstringAnchors anchors) {
   const size_t n = needle.size();
   const char* h = haystack.data();
-  const auto [p, q] = RareBytes(needle);
+  const size_t p = anchors.first;
+  const size_t q = anchors.second;
   const __m256i first = _mm256_set1_epi8(needle[p]);
   const __m256i second = _mm256_set1_epi8(needle[q]);
   size_t i = 0;
-  for (; i + n - 1 + 32 <= haystack.size(); i += 32) {
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i + p));
-    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + i + q));
-    auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(
-        _mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, second))));
+  // (Lambdas would not inherit the avx2 target; these are macros of two lines each.)
+#define OT_CANDIDATES(at)                                                                   \
+  static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(                              \
+      _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + (at) + p)), \
+                        first),                                                             \
+      _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + (at) + q)), \
+                        second))))
+  auto verify = [&](size_t at, uint32_t mask) {
     while (mask != 0) {
       const auto bit = static_cast<size_t>(__builtin_ctz(mask));
-      if (std::memcmp(h + i + bit, needle.data(), n) == 0) return true;
+      if (std::memcmp(h + at + bit, needle.data(), n) == 0) return true;
       mask &= mask - 1;
     }
+    return false;
+  };
+  // Two blocks per round: one well-predicted branch per 64 bytes.
+  for (; i + n - 1 + 64 <= haystack.size(); i += 64) {
+    const uint32_t m0 = OT_CANDIDATES(i);
+    const uint32_t m1 = OT_CANDIDATES(i + 32);
+    if ((m0 | m1) != 0 && (verify(i, m0) || verify(i + 32, m1))) return true;
   }
+  for (; i + n - 1 + 32 <= haystack.size(); i += 32) {
+    if (verify(i, OT_CANDIDATES(i))) return true;
+  }
+#undef OT_CANDIDATES
   return haystack.substr(i).find(needle) != std::string_view::npos;
 }
 
@@ -85,17 +105,23 @@ const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
 // CloudTrail records, where a term's first letter recurs every few bytes, this is several times
 // faster than glibc's memmem.
 bool ContainsSubstring(std::string_view haystack, std::string_view needle) {
+  return ContainsSubstring(haystack, needle, RareAnchors(needle));
+}
+
+bool ContainsSubstring(std::string_view haystack, std::string_view needle,
+                       SubstringAnchors anchors) {
   const size_t n = needle.size();
   if (n == 0) return true;
   if (n > haystack.size()) return false;
   if (n == 1) return std::memchr(haystack.data(), needle[0], haystack.size()) != nullptr;
 #if defined(__x86_64__)
-  if (kHaveAvx2) return ContainsAvx2(haystack, needle);
+  if (kHaveAvx2) return ContainsAvx2(haystack, needle, anchors);
 #endif
   const char* h = haystack.data();
   size_t i = 0;
 #if defined(__SSE2__)
-  const auto [p, q] = RareBytes(needle);
+  const size_t p = anchors.first;
+  const size_t q = anchors.second;
   const __m128i first = _mm_set1_epi8(needle[p]);
   const __m128i second = _mm_set1_epi8(needle[q]);
   for (; i + n - 1 + 16 <= haystack.size(); i += 16) {

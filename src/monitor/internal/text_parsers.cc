@@ -53,6 +53,7 @@ Status ParseTermsPattern(size_t begin, size_t end, CompiledPattern* out) {
     }
     // Terms share ids with selectors' table under a prefix no selector has (they start "$").
     term.id = InternSelector("term:" + term.text);
+    term.anchors = RareAnchors(term.text);
     out->terms.push_back(std::move(term));
   }
 }
