@@ -46,18 +46,25 @@ PackedObject PackForArchive(std::string_view object) {
           out.codec = std::string(kCodecGzipXz);
           out.gzip_level = level;
           out.bytes = XzCompress(content);
-          return out;
+          if (out.bytes.size() < object.size()) return out;
+          break;
         }
       }
     }
   }
   out.codec = std::string(kCodecXz);
+  out.gzip_level = 0;
   out.bytes = XzCompress(object);
+  if (out.bytes.size() >= object.size()) {
+    out.codec = std::string(kCodecStored);
+    out.bytes = std::string(object);
+  }
   return out;
 }
 
 Result<std::string> UnpackFromArchive(std::string_view codec, int gzip_level,
                                       std::string_view packed) {
+  if (codec == kCodecStored) return std::string(packed);
   auto content = XzDecompress(packed, kMaxUnpacked);
   if (!content.ok()) {
     return Status(Error::kCorruption, "archived object: " + content.status().message());

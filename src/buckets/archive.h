@@ -14,6 +14,7 @@ namespace ot::buckets {
 // How an archived object's bytes were packed.
 inline constexpr std::string_view kCodecGzipXz = "gzip-xz";  // gzip re-made from xz'd content
 inline constexpr std::string_view kCodecXz = "xz";           // the bytes themselves, xz'd
+inline constexpr std::string_view kCodecStored = "stored";   // as they are: packing gained nothing
 
 struct PackedObject {
   std::string codec;   // kCodecGzipXz or kCodecXz
@@ -23,7 +24,8 @@ struct PackedObject {
 
 // Packs an object's bytes. A gzip file that libdeflate wrote (every log and digest file the
 // server delivers) is stored as the xz of its content plus the level that re-makes the identical
-// gzip member; anything else as the xz of its bytes.
+// gzip member; anything else as the xz of its bytes; and either only when that is smaller (a
+// tiny or incompressible object is kept as it is).
 PackedObject PackForArchive(std::string_view object);
 
 // The object's bytes back. kCorruption when the packed bytes do not decode.

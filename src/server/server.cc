@@ -22,6 +22,7 @@
 #include "server/data_dir.h"
 #include "server/dispatcher.h"
 #include "server/http_server.h"
+#include "server/lifecycle_worker.h"
 #include "server/metrics.h"
 #include "server/sse_keys.h"
 #include "server/tls_setup.h"
@@ -166,6 +167,7 @@ struct Server::Impl {
   std::unique_ptr<kms::KeyService> kms;        // KMS keys: trails' and buckets' encryption at rest
   std::unique_ptr<KmsDataKeys> kms_data_keys;  // SSE-KMS data keys for the bucket registry
   std::unique_ptr<trail::Delivery> delivery;
+  std::unique_ptr<LifecycleWorker> lifecycle;  // S3 lifecycle of local buckets
   std::unique_ptr<monitor::MetricStore> metric_store;
   std::unique_ptr<monitor::LogStore> logs;
   std::unique_ptr<trail::LogsDelivery> logs_delivery;
@@ -191,6 +193,7 @@ struct Server::Impl {
     if (metric_store) metric_store->SetListener(nullptr);
     alarm_scheduler.reset();
     if (buckets) buckets->Shutdown();
+    lifecycle.reset();  // waits for a pass in progress
     sns_sender.reset();  // queued SNS deliveries stay in the outbox for the next start
     logs_delivery.reset();
     delivery.reset();
@@ -253,6 +256,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->kms_data_keys = std::make_unique<KmsDataKeys>(*impl->kms);
   bucket_options.kms = impl->kms_data_keys.get();
   bucket_options.sse_s3_key = SseS3Key(impl->state.master_key);
+  bucket_options.archive_dir = config.data_dir + "/bucket-archive";
   OT_ASSIGN_OR_RETURN(impl->buckets,
                       buckets::BucketRegistry::Open(bucket_options, *impl->bucket_store, env));
   if (!config.buckets_config.empty()) {
@@ -388,6 +392,23 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
   impl->services->logs = impl->logs.get();
   impl->services->iam = impl->iam.get();
   impl->services->kms = impl->kms.get();
+  // S3 lifecycle: a pass every --lifecycle-interval; "days" last --lifecycle-day-seconds.
+  LifecycleWorkerOptions lifecycle_options;
+  OT_ASSIGN_OR_RETURN(lifecycle_options.interval, trail::ParseDuration(config.lifecycle_interval));
+  if (lifecycle_options.interval < std::chrono::milliseconds(100)) {
+    return Status(Error::kValidation, "--lifecycle-interval must be at least 100ms");
+  }
+  if (config.lifecycle_day_seconds < 1 || config.lifecycle_day_seconds > 86400) {
+    return Status(Error::kValidation, "--lifecycle-day-seconds must be 1..86400");
+  }
+  lifecycle_options.pass.day = std::chrono::seconds(config.lifecycle_day_seconds);
+  OT_ASSIGN_OR_RETURN(lifecycle_options.pass.restore_delay,
+                      trail::ParseDuration(config.restore_delay));
+  lifecycle_options.account_id = impl->state.account_id;
+  impl->services->lifecycle_day = lifecycle_options.pass.day;
+  impl->lifecycle = std::make_unique<LifecycleWorker>(*impl->buckets, *impl->store, env,
+                                                      lifecycle_options);
+  impl->lifecycle->Start();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
   dispatch_options.home_region = impl->state.home_region;

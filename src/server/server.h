@@ -24,6 +24,12 @@ struct ServerConfig {
   std::string delivery_interval = "5m";     // how often trails' log files are written ("2s", "5m")
   std::string digest_interval = "1h";       // digest window of validating trails ("10s", "1h")
   std::string digest_key_rotation = "30d";  // lifetime of a region's digest-signing key
+  // S3 lifecycle of local buckets: how often the rules are applied, how long a lifecycle "day"
+  // lasts (86400 s; tests shorten it so that Days pass in seconds) and how long a RestoreObject
+  // takes ("0s": done at the next pass).
+  std::string lifecycle_interval = "1h";
+  int64_t lifecycle_day_seconds = 86400;
+  std::string restore_delay = "0s";
   // HTTPS (issue: transport security). Either both files, or `tls_self_signed` (a CA and a
   // certificate for the listen address under DATA_DIR/tls). Plain HTTP is served only on
   // loopback addresses, unless `allow_plain_http`.

@@ -64,7 +64,7 @@ TEST(S3RouteTest, DispatchTable) {
            Row{"PUT", "/b1", "policy", "PutBucketPolicy", true},
            Row{"GET", "/b1", "policy", "GetBucketPolicy", true},
            Row{"DELETE", "/b1", "policy", "DeleteBucketPolicy", true},
-           Row{"DELETE", "/b1", "lifecycle", "DeleteBucketLifecycle", false},
+           Row{"DELETE", "/b1", "lifecycle", "DeleteBucketLifecycle", true},
            Row{"POST", "/b1", "delete", "DeleteObjects", true},
            Row{"PUT", "/b1/dir/key", "", "PutObject", true},
            Row{"GET", "/b1/k", "", "GetObject", true},

@@ -219,11 +219,15 @@ TEST(ArchiveCodecTest, GzipLogFilesPackSmallerAndComeBackByteForByte) {
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(*back, log);
   // Other bytes (not libdeflate's gzip) are kept as they are, xz'd.
-  std::string text = "plain text, plain text, plain text, plain text";
+  std::string text(300, 'p');
   PackedObject other = PackForArchive(text);
   EXPECT_EQ(other.codec, kCodecXz);
   EXPECT_EQ(*UnpackFromArchive(other.codec, 0, other.bytes), text);
   EXPECT_THAT(UnpackFromArchive(kCodecXz, 0, "not xz"), HasError(Error::kCorruption));
+  // Packing that would not gain (tiny or random bytes) keeps the bytes as they are.
+  PackedObject tiny = PackForArchive(GzipCompress("{}", 6));
+  EXPECT_EQ(tiny.codec, kCodecStored);
+  EXPECT_EQ(*UnpackFromArchive(tiny.codec, 0, tiny.bytes), GzipCompress("{}", 6));
 }
 
 TEST_F(LifecycleTest, ConfigurationIsStoredPerBucketAndGoesWithIt) {

@@ -58,6 +58,8 @@ struct Services {
   monitor::MetricDataLog* metric_data_log = nullptr;
   std::function<void()> wake_alarms = nullptr;
   kms::KeyService* kms = nullptr;  // KMS keys and aliases (kms_keys.cc)
+  // S3 lifecycle: how long a lifecycle "day" lasts (serve --lifecycle-day-seconds; 0 = 24 h).
+  std::chrono::milliseconds lifecycle_day{0};
 };
 
 // One authenticated call.

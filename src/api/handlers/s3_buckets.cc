@@ -123,6 +123,17 @@ const S3Operation* Implemented(std::string_view name) {
       S3Operation{"GetObjectRetention", "s3:GetObjectRetention", true, GetObjectRetention},
       S3Operation{"PutObjectLegalHold", "s3:PutObjectLegalHold", false, PutObjectLegalHold},
       S3Operation{"GetObjectLegalHold", "s3:GetObjectLegalHold", true, GetObjectLegalHold},
+      // Lifecycle (s3_lifecycle.cc): deleting is authorized as the Put action, as in S3.
+      S3Operation{"PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration", false,
+                  PutBucketLifecycleConfiguration},
+      S3Operation{"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", true,
+                  GetBucketLifecycleConfiguration},
+      S3Operation{"DeleteBucketLifecycle", "s3:PutLifecycleConfiguration", false,
+                  DeleteBucketLifecycle},
+      S3Operation{"PutObjectTagging", "s3:PutObjectTagging", false, PutObjectTagging},
+      S3Operation{"GetObjectTagging", "s3:GetObjectTagging", true, GetObjectTagging},
+      S3Operation{"DeleteObjectTagging", "s3:DeleteObjectTagging", false, DeleteObjectTagging},
+      S3Operation{"RestoreObject", "s3:RestoreObject", false, RestoreObject},
   };
   for (const S3Operation& op : kOps) {
     if (op.name == name) return &op;

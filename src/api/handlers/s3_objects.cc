@@ -101,7 +101,7 @@ void AppendContents(std::string* b, const ListParams& p, const buckets::ObjectLi
     *b += FormatIso8601Millis(o.last_modified) + "</LastModified><ETag>" + XmlEscape(o.etag);
     *b += "</ETag><Size>" + std::to_string(o.size) + "</Size>";
     if (owner != nullptr) *b += *owner;
-    *b += "<StorageClass>STANDARD</StorageClass></Contents>";
+    *b += "<StorageClass>" + XmlEscape(o.storage_class) + "</StorageClass></Contents>";
   }
   for (const std::string& cp : page.common_prefixes) {
     *b += "<CommonPrefixes><Prefix>" + Name(p, cp) + "</Prefix></CommonPrefixes>";
@@ -231,6 +231,14 @@ void AddObjectHeaders(S3Outcome* out, const buckets::ObjectInfo& info, const S3R
       out->headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id",
                                 info.sse_kms_key_arn);
     }
+  }
+  // Lifecycle: the storage class (S3 omits STANDARD), a restore's state, the tag count.
+  if (info.storage_class != buckets::kStandard) {
+    out->headers.emplace_back("x-amz-storage-class", info.storage_class);
+  }
+  if (!info.restore.empty()) out->headers.emplace_back("x-amz-restore", info.restore);
+  if (!info.tags.empty() && request.method == "GET") {
+    out->headers.emplace_back("x-amz-tagging-count", std::to_string(info.tags.size()));
   }
   std::string_view mode = request.Header("x-amz-checksum-mode");
   if (whole && mode.size() == 7 && (mode == "ENABLED" || mode == "enabled")) {

@@ -9,6 +9,7 @@
 
 #include "api/handlers/operation.h"
 #include "buckets/versioning.h"
+#include "buckets/lifecycle.h"
 #include "common/status.h"
 
 namespace ot::api::handlers {
@@ -160,6 +161,26 @@ Status ReadObjectLockHeaders(const Services& services, const S3Request& request,
 Result<S3Outcome> PutBucketEncryption(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> GetBucketEncryption(const Services&, const CallContext&, const S3Request&);
 Result<S3Outcome> DeleteBucketEncryption(const Services&, const CallContext&, const S3Request&);
+
+// s3_lifecycle.cc: lifecycle configuration, object tags, RestoreObject, and the records of the
+// lifecycle pass's actions (AwsServiceEvent by s3.amazonaws.com).
+Result<S3Outcome> PutBucketLifecycleConfiguration(const Services&, const CallContext&,
+                                                  const S3Request&);
+Result<S3Outcome> GetBucketLifecycleConfiguration(const Services&, const CallContext&,
+                                                  const S3Request&);
+Result<S3Outcome> DeleteBucketLifecycle(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> PutObjectTagging(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> GetObjectTagging(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> DeleteObjectTagging(const Services&, const CallContext&, const S3Request&);
+Result<S3Outcome> RestoreObject(const Services&, const CallContext&, const S3Request&);
+// A LifecycleConfiguration body, validated as S3 does (MalformedXML, InvalidArgument and
+// InvalidRequest naming the field); rules without an ID get a random one.
+Result<buckets::LifecycleConfiguration> ParseLifecycleXml(std::string_view body, Random& random);
+// PutObject's x-amz-tagging ("k1=v1&k2=v2", URL-encoded): InvalidTag past 10 tags, for repeated
+// or aws: keys, keys over 128 and values over 256 characters.
+Result<std::map<std::string, std::string>> ParseTaggingHeader(std::string_view header);
+store::NewEvent BuildLifecycleEvent(const buckets::LifecycleAction& action,
+                                    std::string_view account_id, Random& random);
 
 // s3_policy.cc
 Result<S3Outcome> PutBucketPolicy(const Services&, const CallContext&, const S3Request&);

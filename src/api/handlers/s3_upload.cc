@@ -240,6 +240,13 @@ Result<S3Outcome> PutObject(const Services& services, const CallContext& ctx,
   put.content_encoding = request.content_encoding;
   put.client_upload = true;
   put.uploader = ctx.caller.principal.arn;
+  // Lifecycle: x-amz-tagging and x-amz-storage-class (GLACIER/DEEP_ARCHIVE go to the archive).
+  OT_ASSIGN_OR_RETURN(put.tags, ParseTaggingHeader(request.Header("x-amz-tagging")));
+  std::string_view storage_class = Trim(request.Header("x-amz-storage-class"));
+  if (!storage_class.empty() && buckets::StorageClassRank(storage_class) < 0) {
+    return Status(Error::kInvalidStorageClass, "The storage class you specified is not valid");
+  }
+  put.storage_class = storage_class;
   size_t metadata_bytes = 0;
   for (const auto& [name, value] : request.headers) {
     std::string lower = Lower(name);

@@ -110,6 +110,20 @@ int main(int argc, char** argv) {
                    "Digest window of trails with log file validation (e.g. 10s, 1h)")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--lifecycle-interval", serve.lifecycle_interval,
+                   "How often S3 lifecycle rules of local buckets are applied (e.g. 1s, 1h)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--lifecycle-day-seconds", serve.lifecycle_day_seconds,
+                   "Length of a lifecycle day in seconds (lifecycle Days and restore Days; "
+                   "shorten for tests)")
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--restore-delay", serve.restore_delay,
+                   "How long a RestoreObject of an archived object takes (e.g. 0s, 4h)")
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--digest-key-rotation", serve.digest_key_rotation,
                    "Lifetime of a region's digest-signing key before a new one is made (e.g. 30d)")
       ->capture_default_str();
