@@ -6,7 +6,8 @@
 // Invariants checked: rejections are kInvalidParameter with a positioned or length message; the
 // pattern text is kept verbatim; matching is deterministic (a second match through the same
 // cached EventFields and one through a fresh EventFields agree); the empty pattern matches all;
-// every selector a pattern reports is usable as a metric value.
+// every selector a pattern reports is usable as a metric value; a FilterSet holding the pattern
+// (next to fixed patterns that share its selectors, gates and conditions) answers as Matches.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include "common/status.h"
 #include "monitor/filter_pattern.h"
+#include "monitor/filter_set.h"
 #include "monitor/metric_transform.h"
 
 namespace {
@@ -35,8 +37,39 @@ constexpr std::string_view kEvents[] = {
     "{",
 };
 
+// Companions of the fuzzed pattern in a FilterSet: equality, wildcard and presence gates and
+// shared conditions on the selectors the fixed events use.
+constexpr std::string_view kCompanions[] = {
+    R"({ $.eventName = "ConsoleLogin" && $.additionalEventData.MFAUsed != "Yes" })",
+    R"({ ($.eventName = A) || ($.eventName = B) || ($.eventName = ConsoleLogin) })",
+    R"({ $.userIdentity.type = Ro* && $.size > 10 })",
+    R"({ $.a.b[1].c = "y*z" || $.n = 0 })",
+    R"({ $.errorMessage = * })",
+    R"("GET" -"POST")",
+};
+
+void CheckSet(const ot::monitor::FilterPattern& pattern, std::string_view message) {
+  std::vector<ot::monitor::FilterPattern> patterns{pattern};
+  for (std::string_view text : kCompanions) {
+    auto p = ot::monitor::CompileFilterPattern(text);
+    OT_CHECK(p.ok());
+    patterns.push_back(*p);
+  }
+  patterns.push_back(pattern);  // the same pattern twice: both answers must agree
+  const ot::monitor::FilterSet set(patterns);
+  ot::monitor::EventFields event(message);
+  std::vector<uint8_t> matched;
+  set.Match(event, &matched);
+  OT_CHECK(matched.size() == patterns.size());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    OT_CHECK((matched[i] != 0) ==
+             ot::monitor::Matches(patterns[i], ot::monitor::EventFields(message)));
+  }
+}
+
 void Check(const ot::monitor::FilterPattern& pattern, std::string_view message,
            const std::vector<ot::monitor::CompiledTransformation>& transforms) {
+  CheckSet(pattern, message);
   ot::monitor::EventFields event(message);
   const bool first = ot::monitor::Matches(pattern, event);
   OT_CHECK(ot::monitor::Matches(pattern, event) == first);
