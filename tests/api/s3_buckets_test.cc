@@ -70,7 +70,11 @@ TEST(S3RouteTest, DispatchTable) {
            Row{"GET", "/b1/k", "", "GetObject", true},
            Row{"HEAD", "/b1/k", "", "HeadObject", true},
            Row{"DELETE", "/b1/k", "", "DeleteObject", true},
-           Row{"PUT", "/b1/k", "retention", "PutObjectRetention", false},
+           Row{"PUT", "/b1/k", "retention", "PutObjectRetention", true},
+           Row{"GET", "/b1/k", "legal-hold", "GetObjectLegalHold", true},
+           Row{"GET", "/b1", "versions&prefix=a", "ListObjectVersions", true},
+           Row{"PUT", "/b1", "versioning", "PutBucketVersioning", true},
+           Row{"GET", "/b1", "object-lock", "GetObjectLockConfiguration", true},
            Row{"POST", "/b1/k", "uploads", "CreateMultipartUpload", false},
            Row{"PUT", "/b1/k", "partNumber=1&uploadId=u", "UploadPart", false},
            Row{"POST", "/", "", "Unknown", false},
@@ -79,6 +83,23 @@ TEST(S3RouteTest, DispatchTable) {
     const S3Operation& op = RouteS3(r);
     EXPECT_EQ(op.name, row.name) << row.method << " " << row.path << "?" << row.query;
     EXPECT_EQ(op.handle != nullptr, row.implemented) << row.name;
+  }
+}
+
+TEST(S3RouteTest, NamingAVersionTakesTheVersionActions) {
+  struct Row {
+    const char *method, *query, *name, *action;
+  };
+  for (const Row& row : {
+           Row{"GET", "versionId=v1", "GetObject", "s3:GetObjectVersion"},
+           Row{"HEAD", "versionId=v1", "HeadObject", "s3:GetObjectVersion"},
+           Row{"DELETE", "versionId=v1", "DeleteObject", "s3:DeleteObjectVersion"},
+           Row{"GET", "", "GetObject", "s3:GetObject"},
+           Row{"DELETE", "", "DeleteObject", "s3:DeleteObject"},
+       }) {
+    const S3Operation& op = RouteS3(ParseS3Path(row.method, "/b1/k", row.query));
+    EXPECT_EQ(op.name, row.name) << row.method << " " << row.query;
+    EXPECT_EQ(op.action, row.action) << row.method << " " << row.query;
   }
 }
 

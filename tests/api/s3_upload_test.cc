@@ -249,9 +249,10 @@ TEST_F(S3UploadTest, PutObjectRefusals) {
   EXPECT_THAT(Call("PUT", "/nope-b/k", "", {}, "x"), HasError(Error::kNoSuchBucket));
   EXPECT_THAT(Call("PUT", "/up-b/AWSLogs/111122223333/forged.json.gz", "", {}, "x"),
               HasError(Error::kAccessDenied));
+  // Object-lock headers need a bucket with object lock (InvalidRequest, as in S3).
   EXPECT_THAT(
       Call("PUT", "/up-b/uploads/lock", "", {{"x-amz-object-lock-mode", "GOVERNANCE"}}, "x"),
-      HasError(Error::kS3NotImplemented));
+      HasError(Error::kValidation));
   std::string big(2100, 'v');
   EXPECT_THAT(Call("PUT", "/up-b/uploads/meta", "", {{"x-amz-meta-big", big}}, "x"),
               HasError(Error::kMetadataTooLarge));
