@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "api/handlers/operation.h"
-#include "buckets/versioning.h"
 #include "buckets/lifecycle.h"
+#include "buckets/versioning.h"
 #include "common/status.h"
 
 namespace ot::api::handlers {
