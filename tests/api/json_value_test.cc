@@ -8,6 +8,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/matchers.h"
 
@@ -55,6 +57,50 @@ TEST(JsonValue, GetIsCaseSensitive) {
 
   EXPECT_TRUE(doc->root().Get("Name").has_value());
   EXPECT_FALSE(doc->root().Get("name").has_value());
+}
+
+TEST(MemberNames, FindsEachNameByItsExactBytes) {
+  const std::vector<std::string> names = {"a",
+                                          "eventName",
+                                          "eventSource",
+                                          "additionalEventData",
+                                          "sourceIPAddress",
+                                          "0123456789abcdef",
+                                          "0123456789abcdefg",
+                                          "",
+                                          "dup",
+                                          "dup"};
+  const MemberNames index(names);
+  ASSERT_EQ(index.size(), names.size());
+  EXPECT_EQ(index.Find("a"), 0);
+  EXPECT_EQ(index.Find("eventName"), 1);
+  EXPECT_EQ(index.Find("additionalEventData"), 3);
+  EXPECT_EQ(index.Find("0123456789abcdef"), 5);   // 16 bytes: head and tail words only
+  EXPECT_EQ(index.Find("0123456789abcdefg"), 6);  // 17: the middle byte compared too
+  EXPECT_EQ(index.Find("dup"), 8);                // the first of equal names
+  EXPECT_EQ(index.Find(""), -1);
+  // Same size, same first and last eight bytes, different middle.
+  EXPECT_EQ(index.Find("additionalXventData"), -1);
+  EXPECT_EQ(index.Find("eventNamE"), -1);
+  EXPECT_EQ(index.Find("eventNam"), -1);
+  EXPECT_EQ(index.Find("b"), -1);
+  EXPECT_EQ(index.Find(std::string_view("a\0", 2)), -1);
+}
+
+TEST(JsonValue, FindMembersReportsTheFirstOfDuplicateKeysOnce) {
+  auto doc = JsonDocument::Parse(R"({"x":1,"eventName":"A","y":[2],"eventName":"B","z":{}})");
+  ASSERT_THAT(doc, IsOk());
+  const MemberNames names({"z", "eventName", "missing"});
+  std::vector<std::pair<size_t, std::string>> found;
+  (*doc)->root().FindMembers(
+      names,
+      [](void* ctx, size_t i, const JsonValue& v) {
+        static_cast<std::vector<std::pair<size_t, std::string>>*>(ctx)->emplace_back(i,
+                                                                                     v.Minified());
+      },
+      &found);
+  EXPECT_THAT(found, ::testing::ElementsAre(std::make_pair(size_t{1}, std::string("\"A\"")),
+                                            std::make_pair(size_t{0}, std::string("{}"))));
 }
 
 TEST(Members, ReadsEachTypedMember) {

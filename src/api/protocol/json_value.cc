@@ -159,14 +159,18 @@ void JsonValue::VisitMembers(MemberVisitor visit, void* ctx) const {
 
 MemberNames::MemberNames(std::vector<std::string> names) : names_(std::move(names)) {
   OT_CHECK(names_.size() <= 255);
-  next_.assign(names_.size(), 0);
+  entries_.resize(names_.size());
   // Chains keep the names' order, so a lookup finds the first of equal names.
   for (size_t i = names_.size(); i-- > 0;) {
-    length_mask_ |= uint64_t{1} << std::min<size_t>(names_[i].size(), 63);
-    if (names_[i].empty()) continue;
-    const size_t slot = Slot(names_[i]);
-    next_[i] = head_[slot];
-    head_[slot] = static_cast<uint8_t>(i + 1);
+    const std::string& name = names_[i];
+    length_mask_ |= uint64_t{1} << std::min<size_t>(name.size(), 63);
+    if (name.empty()) continue;
+    Entry& e = entries_[i];
+    Words(name, &e.head, &e.tail);
+    e.size = static_cast<uint32_t>(name.size());
+    const size_t slot = Slot(name.size(), e.head);
+    e.next = slots_[slot];
+    slots_[slot] = static_cast<uint8_t>(i + 1);
   }
 }
 

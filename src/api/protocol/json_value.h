@@ -56,7 +56,7 @@ class JsonValue {
 std::string_view JsonTypeName(JsonValue::Type type);  // "string", "number", …
 
 // Member names to look up together (JsonValue::FindMembers), indexed so that a key costs one
-// table probe and usually at most one comparison. At most 255 names.
+// table probe and, usually, at most one comparison of two words. At most 255 names.
 class MemberNames {
  public:
   MemberNames() = default;
@@ -66,43 +66,51 @@ class MemberNames {
   const std::string& name(size_t i) const { return names_[i]; }
   // The index of `key` among the names, or -1.
   int Find(std::string_view key) const {
+    const size_t n = key.size();
     // Most keys of an event are not wanted, and their size alone tells.
-    if ((length_mask_ & (uint64_t{1} << (key.size() < 63 ? key.size() : 63))) == 0) return -1;
-    if (key.empty()) return -1;
-    for (uint8_t i = head_[Slot(key)]; i != 0; i = next_[i - 1]) {
-      const std::string& n = names_[i - 1];
-      if (n.size() == key.size() && SameBytes(n.data(), key.data(), key.size())) return i - 1;
+    if (n == 0 || (length_mask_ & (uint64_t{1} << (n < 63 ? n : 63))) == 0) return -1;
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    Words(key, &head, &tail);
+    for (uint8_t i = slots_[Slot(n, head)]; i != 0;) {
+      const Entry& e = entries_[i - 1];
+      if (e.size == n && e.head == head && e.tail == tail &&
+          (n <= 16 || std::memcmp(names_[i - 1].data() + 8, key.data() + 8, n - 16) == 0)) {
+        return i - 1;
+      }
+      i = e.next;
     }
     return -1;
   }
 
  private:
-  // a[0, n) == b[0, n) without a call: keys are short, and two overlapping 8-byte loads cover
-  // 8–16 bytes.
-  static bool SameBytes(const char* a, const char* b, size_t n) {
-    auto load = [](const char* p) {
-      uint64_t v;
-      std::memcpy(&v, p, 8);
-      return v;
-    };
-    if (n >= 8 && n <= 16) return load(a) == load(b) && load(a + n - 8) == load(b + n - 8);
-    if (n < 8) {
-      for (size_t i = 0; i < n; ++i) {
-        if (a[i] != b[i]) return false;
-      }
-      return true;
+  // The first and last eight bytes of `s` (fewer, zero-filled, when shorter): with the size they
+  // identify names of up to 16 bytes.
+  static void Words(std::string_view s, uint64_t* head, uint64_t* tail) {
+    const size_t n = s.size();
+    if (n >= 8) {
+      std::memcpy(head, s.data(), 8);
+      std::memcpy(tail, s.data() + n - 8, 8);
+      return;
     }
-    return std::memcmp(a, b, n) == 0;
+    uint64_t h = 0;
+    for (size_t i = 0; i < n; ++i) h |= uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    *head = h;
+    *tail = 0;
   }
-  static size_t Slot(std::string_view key) {
-    return (key.size() * 31 + static_cast<unsigned char>(key[0]) * 7 +
-            static_cast<unsigned char>(key[key.size() - 1])) &
-           255;
+  static size_t Slot(size_t n, uint64_t head) {
+    return static_cast<size_t>(((head ^ n) * 0x9e3779b97f4a7c15) >> 56);
   }
+  struct Entry {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    uint32_t size = 0;
+    uint8_t next = 0;  // 1 + the next name's index in this slot, 0 for none
+  };
   std::vector<std::string> names_;
-  uint64_t length_mask_ = 0;   // bit min(size, 63) of each name's size
-  uint8_t head_[256] = {};     // per slot: 1 + the first name's index, 0 for none
-  std::vector<uint8_t> next_;  // per name: 1 + the next name's index in its slot, 0 for none
+  std::vector<Entry> entries_;  // per name
+  uint64_t length_mask_ = 0;    // bit min(size, 63) of each name's size
+  uint8_t slots_[256] = {};     // per slot: 1 + the first name's index, 0 for none
 };
 
 // A parsed JSON document; owns the memory its JsonValues point into.
