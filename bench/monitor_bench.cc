@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <numeric>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -181,7 +182,7 @@ void BM_MonitorCisPlus50UserFiltersSet(benchmark::State& state) {
   for (auto _ : state) {
     fields.Reset(events[i]);
     set.Match(fields, &matched);
-    for (uint8_t m : matched) matches += m;
+    matches += std::accumulate(matched.begin(), matched.end(), 0u);
     i = i + 1 == events.size() ? 0 : i + 1;
   }
   benchmark::DoNotOptimize(matches);

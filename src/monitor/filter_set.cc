@@ -388,7 +388,14 @@ struct Walk {
           node.names,
           [](void* c, size_t i, const api::JsonValue& v) {
             auto* x = static_cast<Ctx*>(c);
-            x->walk->Visit(x->node->members[i].second, v);
+            const uint32_t child = x->node->members[i].second;
+            const TrieNode& leaf = x->walk->plan.trie[child];
+            if (leaf.members.empty() && leaf.items.empty()) {  // most selectors end here
+              x->walk->scratch.values[static_cast<size_t>(leaf.selector)] =
+                  x->walk->event.Describe(v);
+              return;
+            }
+            x->walk->Visit(child, v);
           },
           &ctx);
     }
