@@ -110,6 +110,8 @@ TEST(S3RouteTest, PathSplitsBucketAndDecodedKey) {
   r = ParseS3Path("GET", "/", "");
   EXPECT_EQ(r.bucket, "");
   EXPECT_EQ(S3RequestParameters(ParseS3Path("PUT", "/b1", "")), R"({"bucketName":"b1","Host":""})");
+  EXPECT_EQ(S3RequestParameters(ParseS3Path("DELETE", "/b1/k", "versionId=v%2B1")),
+            R"({"bucketName":"b1","Host":"","key":"k","versionId":"v+1"})");
   auto resources = S3Resources(ParseS3Path("PUT", "/b1", ""));
   ASSERT_EQ(resources.size(), 1u);
   EXPECT_EQ(resources[0].type, "AWS::S3::Bucket");

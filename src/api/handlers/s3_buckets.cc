@@ -292,6 +292,8 @@ std::string S3RequestParameters(const S3Request& request) {
   if (!request.bucket.empty()) w.Key("bucketName").String(ToValidUtf8(request.bucket));
   w.Key("Host").String(ToValidUtf8(request.host));
   if (!request.key.empty()) w.Key("key").String(ToValidUtf8(request.key));
+  // The version a call names: who read or deleted which version of a log file.
+  if (auto version = request.Param("versionId")) w.Key("versionId").String(ToValidUtf8(*version));
   w.EndObject();
   return w.Take();
 }

@@ -74,8 +74,8 @@ struct S3Operation {
 // The operation a request names (the dispatch table of protocols.md §5.1). Never null.
 const S3Operation& RouteS3(const S3Request& request);
 
-// The record's requestParameters: {"bucketName":…,"Host":…[,"key":…]} ({"Host":…} for
-// ListBuckets).
+// The record's requestParameters: {"bucketName":…,"Host":…[,"key":…][,"versionId":…]}
+// ({"Host":…} for ListBuckets).
 std::string S3RequestParameters(const S3Request& request);
 // [{type AWS::S3::Bucket, ARN arn:aws:s3:::<bucket>}] (+ AWS::S3::Object for an object
 // request), or empty without a bucket.
