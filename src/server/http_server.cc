@@ -204,9 +204,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       req->tls_version = SSL_get_version(ssl);
       if (const char* cipher = SSL_get_cipher_name(ssl)) req->tls_cipher = cipher;
     }
-    beast::error_code ep_ec;
-    auto ep = Socket(stream_).remote_endpoint(ep_ec);
-    if (!ep_ec) req->remote_ip = ep.address().to_string();
+    // The peer's address is the connection's: asked of the socket once (getpeername), not per
+    // request.
+    if (remote_ip_.empty()) {
+      beast::error_code ep_ec;
+      auto ep = Socket(stream_).remote_endpoint(ep_ec);
+      if (!ep_ec) remote_ip_ = ep.address().to_string();
+    }
+    req->remote_ip = remote_ip_;
     // The timeout covers reading; the handler's time (e.g. a group commit) is not cut short.
     beast::get_lowest_layer(stream_).expires_never();
     handler_.Handle(std::move(req), [self = this->shared_from_this()](api::Reply reply) {
@@ -264,6 +269,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   RequestHandler& handler_;
   std::shared_ptr<ssl::context> tls_context_;  // kept alive while a connection uses it
   bool refuse_;
+  std::string remote_ip_;  // empty until the first request
   bool keep_alive_ = true;
   bool first_ = true;
   bool closing_ = false;
