@@ -437,7 +437,7 @@ class BucketRegistry {
                         internal::Sidecar* meta);
   Status ArchiveCurrentLocked(std::string_view bucket, std::string_view key);
   Status RemoveOlderLocked(std::string_view bucket, std::string_view key,
-                           std::string_view version_id);
+                           std::string_view version_id, bool drop_archive);
   Status PromoteNewestLocked(std::string_view bucket, std::string_view key);
   Status WriteDeleteMarkerLocked(std::string_view bucket, std::string_view key,
                                  std::string_view version_id);

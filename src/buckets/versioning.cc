@@ -377,6 +377,7 @@ Result<ObjectInfo> BucketRegistry::HeadObjectVersion(std::string_view bucket, st
     }
   }
   ObjectInfo out = InfoOf(key, found->sidecar, size, info.creation_date);
+  FillLifecycleFacts(bucket, found->sidecar, &out);  // storage class, archive state, tags
   // A delete marker is the latest when no object file exists and nothing newer is archived.
   out.is_latest = false;
   if (found->sidecar.delete_marker && !env_.fs.Exists(LocalPath(bucket) + "/" + std::string(key))) {
@@ -394,6 +395,10 @@ Result<ObjectReader> BucketRegistry::OpenObjectVersion(std::string_view bucket,
     OT_ASSIGN_OR_RETURN(ObjectReader reader, OpenObject(bucket, key));
     reader.info.version_id = facts.version_id;
     return reader;
+  }
+  if (facts.archived) {  // lifecycle: a GLACIER/DEEP_ARCHIVE version's bytes are packed away
+    return Status(Error::kInvalidObjectState,
+                  "The operation is not valid for the object's storage class");
   }
   std::string path = VersionsDir(bucket, key) + "/" + std::string(version_id);
   ObjectReader reader;
@@ -457,15 +462,23 @@ Status BucketRegistry::ArchiveCurrentLocked(std::string_view bucket, std::string
   OT_RETURN_IF_ERROR(env_.fs.WriteFileAtomic(dir + "/" + id + ".json", SidecarJson(s)));
   OT_RETURN_IF_ERROR(env_.fs.Rename(path, dir + "/" + id));
   OT_RETURN_IF_ERROR(env_.fs.SyncDir(dir));
+  // The key's own sidecar now describes nothing (the archived copy took over, with whatever it
+  // refers to, such as a lifecycle archive file, which must stay).
+  OT_RETURN_IF_ERROR(env_.fs.Remove(MetaPath(bucket, key)));
   return env_.fs.SyncDir(Parent(path));
 }
 
 Status BucketRegistry::RemoveOlderLocked(std::string_view bucket, std::string_view key,
-                                         std::string_view version_id) {
+                                         std::string_view version_id, bool drop_archive) {
   std::string dir = VersionsDir(bucket, key);
+  // A version deleted for good takes its lifecycle archive copy with it; one promoted back to
+  // the key's path keeps it.
+  auto text = drop_archive ? env_.fs.ReadFile(dir + "/" + std::string(version_id) + ".json")
+                           : Result<std::string>(Status(Error::kNoSuchKey, "kept"));
   OT_RETURN_IF_ERROR(env_.fs.Remove(dir + "/" + std::string(version_id)));
   OT_RETURN_IF_ERROR(env_.fs.Remove(dir + "/" + std::string(version_id) + ".json"));
   (void)env_.fs.SyncDir(dir);
+  if (text.ok()) RemoveArchiveFile(bucket, *text);
   // Prune the key's versions directory and the empty levels above it.
   std::string top = VersionsRoot(bucket);
   for (std::string d = dir; d.size() > top.size(); d = Parent(d)) {
@@ -488,7 +501,7 @@ Status BucketRegistry::PromoteNewestLocked(std::string_view bucket, std::string_
   OT_RETURN_IF_ERROR(env_.fs.WriteFileAtomic(MetaPath(bucket, key), SidecarJson(s)));
   OT_RETURN_IF_ERROR(env_.fs.Rename(dir + "/" + s.version_id, path));
   OT_RETURN_IF_ERROR(env_.fs.SyncDir(Parent(path)));
-  return RemoveOlderLocked(bucket, key, s.version_id);
+  return RemoveOlderLocked(bucket, key, s.version_id, false);
 }
 
 Status BucketRegistry::WriteDeleteMarkerLocked(std::string_view bucket, std::string_view key,
@@ -516,7 +529,7 @@ Status BucketRegistry::DropNullLocked(std::string_view bucket, std::string_view 
     *current_dropped = true;
     return RemoveLocalLocked(bucket, key);
   }
-  return RemoveOlderLocked(bucket, key, "null");
+  return RemoveOlderLocked(bucket, key, "null", true);
 }
 
 Status BucketRegistry::PrepareVersion(const PutObjectRequest& request,
@@ -602,7 +615,7 @@ Result<DeleteOutcome> BucketRegistry::DeleteVersion(std::string_view bucket, std
   if (found->current) {
     OT_RETURN_IF_ERROR(RemoveLocalLocked(bucket, key));
   } else {
-    OT_RETURN_IF_ERROR(RemoveOlderLocked(bucket, key, *version_id));
+    OT_RETURN_IF_ERROR(RemoveOlderLocked(bucket, key, *version_id, true));
     if (env_.fs.Exists(LocalPath(bucket) + "/" + std::string(key))) return out;
   }
   // The newest remaining version becomes current when it is an object.

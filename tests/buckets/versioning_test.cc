@@ -365,5 +365,34 @@ TEST_F(VersioningTest, EncryptedVersionsStayEncryptedAndReadable) {
   EXPECT_EQ(Versions().versions[1].size, 9u);
 }
 
+TEST_F(VersioningTest, ArchivedVersionKeepsItsArchiveCopyUntilDeletedForGood) {
+  SetStatus(VersioningStatus::kEnabled);
+  std::string v1 = Put("cold.gz", "archived bytes");
+  ASSERT_THAT(reg_->TransitionObject(kBucket, "cold.gz", "GLACIER"), IsOk());
+  auto archive_files = [&] {
+    size_t n = 0;
+    std::error_code ec;
+    for (auto it =
+             std::filesystem::recursive_directory_iterator(dir_.path() + "/buckets-archive", ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file()) ++n;
+    }
+    return n;
+  };
+  ASSERT_EQ(archive_files(), 1u);
+
+  ASSERT_THAT(Delete("cold.gz"), IsOk());  // a marker: the archived version stays whole
+
+  EXPECT_EQ(archive_files(), 1u);
+  auto info = reg_->HeadObjectVersion(kBucket, "cold.gz", v1);
+  ASSERT_THAT(info, IsOk());
+  EXPECT_EQ(info->storage_class, "GLACIER");
+  EXPECT_EQ(info->size, 14u);
+  EXPECT_THAT(reg_->OpenObjectVersion(kBucket, "cold.gz", v1),
+              HasError(Error::kInvalidObjectState));
+  ASSERT_THAT(Delete("cold.gz", v1), IsOk());
+  EXPECT_EQ(archive_files(), 0u);
+}
+
 }  // namespace
 }  // namespace ot::buckets

@@ -283,5 +283,27 @@ TEST_F(IamTest, RootSessionsAreCappedAtOneHour) {
   EXPECT_EQ(s->expiration, clock_.Now() + std::chrono::hours(1));
 }
 
+TEST_F(IamTest, S3MfaCodeNamesTheDevicesUserAndIsUsableOnce) {
+  MakeUser("alice");
+  std::string serial;
+  const std::string seed = EnabledDevice("alice", "phone", &serial);
+  auto unassigned = iam().CreateVirtualMfaDevice("spare", "/", {});
+  ASSERT_THAT(unassigned, IsOk());
+  const std::string code = Code(seed);
+
+  auto user = iam().CheckMfaCode(serial, code);
+  auto reused = iam().CheckMfaCode(serial, code);
+  auto wrong = iam().CheckMfaCode(serial, "000000");
+  auto spare = iam().CheckMfaCode(unassigned->serial_number, Code(unassigned->base32_seed));
+  auto unknown = iam().CheckMfaCode("arn:aws:iam::123456789012:mfa/none", code);
+
+  ASSERT_THAT(user, IsOk());
+  EXPECT_EQ(*user, "arn:aws:iam::123456789012:user/alice");
+  EXPECT_THAT(reused, HasError(Error::kAccessDenied));
+  EXPECT_THAT(wrong, HasError(Error::kAccessDenied));
+  EXPECT_THAT(spare, HasError(Error::kAccessDenied));
+  EXPECT_THAT(unknown, HasError(Error::kAccessDenied));
+}
+
 }  // namespace
 }  // namespace ot::iam
