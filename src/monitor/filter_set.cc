@@ -24,6 +24,13 @@ struct TrieNode {
   std::vector<std::pair<std::string, uint32_t>> members;  // `.name` → child node
   api::MemberNames names;                                 // members' names, for FindMembers
   std::vector<std::pair<uint32_t, uint32_t>> items;       // `[index]` → child node
+  // Per member, what the walk needs without touching the child node: its index, and its
+  // selector when the child is a leaf (-1 otherwise: the walk descends).
+  struct Child {
+    uint32_t node = 0;
+    int32_t leaf_selector = -1;
+  };
+  std::vector<Child> children;
 };
 
 // Texts → pattern lists, open addressing with a hash of the length and the first and last eight
@@ -195,7 +202,12 @@ class Planner {
   void Finish() {
     for (TrieNode& node : plan_->trie) {
       std::vector<std::string> names;
-      for (const auto& [name, child] : node.members) names.push_back(name);
+      for (const auto& [name, child] : node.members) {
+        names.push_back(name);
+        const TrieNode& c = plan_->trie[child];
+        const bool leaf = c.members.empty() && c.items.empty();
+        node.children.push_back({child, leaf ? c.selector : -1});
+      }
       node.names = api::MemberNames(std::move(names));
     }
     plan_->condition_count = conditions_.size();
@@ -388,14 +400,13 @@ struct Walk {
           node.names,
           [](void* c, size_t i, const api::JsonValue& v) {
             auto* x = static_cast<Ctx*>(c);
-            const uint32_t child = x->node->members[i].second;
-            const TrieNode& leaf = x->walk->plan.trie[child];
-            if (leaf.members.empty() && leaf.items.empty()) {  // most selectors end here
-              x->walk->scratch.values[static_cast<size_t>(leaf.selector)] =
+            const TrieNode::Child& child = x->node->children[i];
+            if (child.leaf_selector >= 0) {  // most selectors end at a member
+              x->walk->scratch.values[static_cast<size_t>(child.leaf_selector)] =
                   x->walk->event.Describe(v);
               return;
             }
-            x->walk->Visit(child, v);
+            x->walk->Visit(child.node, v);
           },
           &ctx);
     }
