@@ -411,6 +411,10 @@ class BucketRegistry {
                          std::chrono::milliseconds day, std::vector<LifecycleAction>* actions);
   Status DropRestoredCopy(const BucketInfo& bucket, std::string_view key,
                           std::vector<LifecycleAction>* actions);
+  // NoncurrentVersionExpiration and ExpiredObjectDeleteMarker of a versioned bucket's rules.
+  Status ExpireVersions(const BucketInfo& bucket, const LifecycleConfiguration& config,
+                        SysMillis now, std::chrono::milliseconds day,
+                        std::vector<LifecycleAction>* actions);
   // Storage class, archive state, x-amz-restore and tags of an object, from its sidecar.
   void FillLifecycleFacts(std::string_view bucket, const internal::Sidecar& sidecar,
                           ObjectInfo* info) const;

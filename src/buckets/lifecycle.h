@@ -144,7 +144,9 @@ struct LifecycleAction {
   std::string previous_class;
   uint64_t size = 0;          // the object's bytes
   uint64_t stored_bytes = 0;  // kTransition to an archive class: the packed copy's size
-  std::string version_id;     // kExpiration in a versioned bucket: the delete marker's
+  std::string version_id;     // kExpiration in a versioned bucket: the delete marker's, or
+                              // the version removed for good when `permanent`
+  bool permanent = false;     // kExpiration: a noncurrent version or expired marker removed
   SysMillis restore_expiry{};
   SysMillis time{};
 };

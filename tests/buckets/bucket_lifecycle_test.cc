@@ -384,6 +384,41 @@ TEST_F(LifecycleTest, ExpirationInAVersionedBucketAddsADeleteMarker) {
   EXPECT_TRUE(Pass()->empty());
 }
 
+TEST_F(LifecycleTest, NoncurrentVersionsExpireAndThenTheirLoneDeleteMarker) {
+  ASSERT_THAT(reg_->PutVersioning("logs", VersioningChange{}, std::nullopt), IsOk());
+  ASSERT_THAT(Put("k", "v1"), IsOk());
+  clock_.Advance(kDay);
+  ASSERT_THAT(Put("k", "v2"), IsOk());  // v1 noncurrent from now on
+  ASSERT_THAT(Put("other", "o1"), IsOk());
+  LifecycleRule rule;
+  rule.id = "versions";
+  rule.filter.form = LifecycleFilter::Form::kEmpty;
+  rule.expiration = LifecycleExpiration{std::nullopt, std::nullopt, true};
+  rule.noncurrent_expiration = NoncurrentVersionExpiration{2, std::nullopt};
+  ASSERT_THAT(reg_->PutLifecycle("logs", LifecycleConfiguration{{rule}}), IsOk());
+  clock_.Advance(kDay);
+  EXPECT_TRUE(Pass()->empty());  // noncurrent for one day only
+  clock_.Advance(kDay);
+  auto actions = Pass();
+  ASSERT_THAT(actions, IsOk());
+  ASSERT_EQ(actions->size(), 1u);
+  EXPECT_TRUE((*actions)[0].permanent);
+  EXPECT_EQ((*actions)[0].key, "k");
+  auto versions = reg_->ListObjectVersions("logs", {});
+  ASSERT_EQ(versions->versions.size(), 2u);  // k's v2 and other
+  EXPECT_EQ(Read("k"), "v2");
+  // A delete leaves a marker over v2; once v2 has expired, the lone marker goes as well.
+  ASSERT_THAT(reg_->DeleteObject("logs", "k"), IsOk());
+  clock_.Advance(kDay * 3);
+  actions = Pass();
+  ASSERT_THAT(actions, IsOk());
+  EXPECT_EQ(actions->size(), 2u);
+  versions = reg_->ListObjectVersions("logs", {});
+  ASSERT_EQ(versions->versions.size(), 1u);
+  EXPECT_EQ(versions->versions[0].key, "other");
+  EXPECT_TRUE(Pass()->empty());
+}
+
 TEST_F(LifecycleTest, TagFilteredRulesOnlyTouchTaggedObjects) {
   LifecycleRule rule;
   rule.id = "tagged";

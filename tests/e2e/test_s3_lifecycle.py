@@ -408,3 +408,23 @@ def test_kill_9_during_transitions_loses_and_duplicates_nothing(tmp_path):
             assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == bodies[key]
     finally:
         srv.stop()
+
+
+def test_noncurrent_versions_expire_in_a_versioned_bucket(srv):
+    bucket = new_bucket(srv)
+    allow_uploads(srv, bucket)
+    s3 = srv.client("s3")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="k.txt", Body=b"one")
+    s3.put_object(Bucket=bucket, Key="k.txt", Body=b"two")
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
+        "ID": "old-versions", "Status": "Enabled", "Filter": {"Prefix": ""},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]})
+
+    def one_version():
+        v = s3.list_object_versions(Bucket=bucket).get("Versions", [])
+        return v if len(v) == 1 else None
+
+    versions = wait_for(one_version, "the noncurrent version did not expire")
+    assert versions[0]["IsLatest"] is True
+    assert s3.get_object(Bucket=bucket, Key="k.txt")["Body"].read() == b"two"

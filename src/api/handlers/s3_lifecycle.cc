@@ -661,8 +661,9 @@ store::NewEvent BuildLifecycleEvent(const buckets::LifecycleAction& action,
       r.event_name = "LifecycleTransition";
       break;
     case Kind::kExpiration:
-      r.event_name = action.version_id.empty() ? "LifecycleExpiration:Delete"
-                                               : "LifecycleExpiration:DeleteMarkerCreated";
+      r.event_name = action.version_id.empty() || action.permanent
+                         ? "LifecycleExpiration:Delete"
+                         : "LifecycleExpiration:DeleteMarkerCreated";
       break;
     case Kind::kRestoreComplete:
       r.event_name = "ObjectRestore:Completed";
@@ -704,7 +705,9 @@ store::NewEvent BuildLifecycleEvent(const buckets::LifecycleAction& action,
   if (!action.previous_class.empty()) w.Key("previousStorageClass").String(action.previous_class);
   w.Key("objectSize").Uint(action.size);
   if (action.kind == Kind::kTransition) w.Key("storedBytes").Uint(action.stored_bytes);
-  if (!action.version_id.empty()) w.Key("deleteMarkerVersionId").String(action.version_id);
+  if (!action.version_id.empty()) {
+    w.Key(action.permanent ? "versionId" : "deleteMarkerVersionId").String(action.version_id);
+  }
   if (action.kind == Kind::kRestoreComplete) {
     w.Key("restoreExpiryDate").String(FormatIso8601(action.restore_expiry));
   }
