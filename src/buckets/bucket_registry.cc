@@ -297,6 +297,42 @@ Status CollectKeys(FileSystem& fs, const std::string& dir, const std::string& pr
   return Status::Ok();
 }
 
+// Visits the keys of the regular files under `dir` (as `base` + relative path) in ascending byte
+// order, entering a subdirectory only when `enter(its key prefix, ending in '/')` says so; stops
+// as soon as `visit(key)` returns false (and sets *stopped). Siblings are ordered by their key
+// prefix ("name/" for a directory), which orders every key below them: "a-b" < "a/1".
+Status WalkKeysInOrder(FileSystem& fs, const std::string& dir, const std::string& base,
+                       const std::function<bool(const std::string&)>& enter,
+                       const std::function<bool(const std::string&)>& visit, bool* stopped) {
+  OT_ASSIGN_OR_RETURN(auto names, fs.List(dir));
+  struct Entry {
+    std::string key;
+    std::string path;
+    bool is_dir;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(names.size());
+  for (const std::string& name : names) {
+    if (name.starts_with(kTempPrefix)) continue;  // a crashed atomic write's leftover
+    std::string path = dir + "/" + name;
+    const bool is_dir = IsDir(fs, path);
+    entries.push_back({base + name + (is_dir ? "/" : ""), std::move(path), is_dir});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  for (const Entry& e : entries) {
+    if (e.is_dir) {
+      if (!enter(e.key)) continue;
+      OT_RETURN_IF_ERROR(WalkKeysInOrder(fs, e.path, e.key, enter, visit, stopped));
+      if (*stopped) return Status::Ok();
+    } else if (!visit(e.key)) {
+      *stopped = true;
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> BucketRegistry::ListLocalKeys(std::string_view bucket) const {
@@ -678,21 +714,29 @@ Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
   const std::string& prefix = options.prefix;
   size_t cut = prefix.rfind('/');
   std::string base = cut == std::string::npos ? "" : prefix.substr(0, cut + 1);
-  std::vector<std::string> keys;
-  if (base.empty() || KeySegments(std::string_view(base).substr(0, base.size() - 1)).ok()) {
-    std::string dir = LocalPath(bucket);
-    if (!base.empty()) dir += "/" + base.substr(0, base.size() - 1);
-    if (env_.fs.Exists(dir) && IsDir(env_.fs, dir)) {
-      OT_RETURN_IF_ERROR(CollectKeys(env_.fs, dir, base, &keys, nullptr));
-    }
-  }
-  std::sort(keys.begin(), keys.end());
+  // Keys come in byte order from a walk that skips every directory holding no key this page
+  // can show (outside the prefix, at or before `after`, or rolled into a common prefix already
+  // counted) and stops once the page is full: a page costs what it shows, not the bucket's size.
   const std::string& after = options.after;
   const std::string& delim = options.delimiter;
   size_t count = 0;
   std::vector<std::string> page_keys;
-  for (const std::string& key : keys) {
-    if (!key.starts_with(prefix) || key <= after) continue;
+  auto enter = [&](const std::string& p) {
+    if (!p.starts_with(prefix) && !prefix.starts_with(p)) return false;
+    if (p <= after && !after.starts_with(p)) return false;  // every key below is <= after
+    if (!delim.empty() && p.starts_with(prefix)) {
+      size_t pos = p.find(delim, prefix.size());
+      if (pos != std::string::npos && pos + delim.size() <= p.size()) {
+        // Every key below rolls up into `entry`.
+        std::string_view entry(p.data(), pos + delim.size());
+        if (entry <= after) return false;
+        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) return false;
+      }
+    }
+    return true;
+  };
+  auto visit = [&](const std::string& key) {
+    if (!key.starts_with(prefix) || key <= after) return true;
     std::string entry;
     bool rolled = false;
     if (!delim.empty()) {
@@ -700,13 +744,13 @@ Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
       if (pos != std::string::npos) {
         entry = key.substr(0, pos + delim.size());
         rolled = true;
-        if (entry <= after) continue;  // that prefix was on an earlier page
-        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) continue;
+        if (entry <= after) return true;  // that prefix was on an earlier page
+        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) return true;
       }
     }
     if (count == static_cast<size_t>(options.max_keys)) {
       page.truncated = true;
-      break;
+      return false;
     }
     ++count;
     if (rolled) {
@@ -715,6 +759,15 @@ Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
     } else {
       page_keys.push_back(key);
       page.last = key;
+    }
+    return true;
+  };
+  if (base.empty() || KeySegments(std::string_view(base).substr(0, base.size() - 1)).ok()) {
+    std::string dir = LocalPath(bucket);
+    if (!base.empty()) dir += "/" + base.substr(0, base.size() - 1);
+    if (env_.fs.Exists(dir) && IsDir(env_.fs, dir)) {
+      bool stopped = false;
+      OT_RETURN_IF_ERROR(WalkKeysInOrder(env_.fs, dir, base, enter, visit, &stopped));
     }
   }
   for (const std::string& key : page_keys) {

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -146,6 +147,93 @@ TEST_F(ObjectsTest, MaxKeysTruncatesAndMarkersResumeAcrossCommonPrefixes) {
   EXPECT_THAT(Keys(zero), IsEmpty());
   EXPECT_FALSE(zero.truncated);
   EXPECT_THAT(Keys(List("", "", "zzz")), IsEmpty());
+}
+
+// The real file system, counting directory listings.
+class CountingFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<WritableFile>> OpenAppend(const std::string& p) override {
+    return real_.OpenAppend(p);
+  }
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& p) override {
+    return real_.OpenRead(p);
+  }
+  Result<std::string> ReadFile(const std::string& p) override { return real_.ReadFile(p); }
+  Status WriteFileAtomic(const std::string& p, std::string_view data, uint32_t mode) override {
+    return real_.WriteFileAtomic(p, data, mode);
+  }
+  Status Truncate(const std::string& p, uint64_t size) override { return real_.Truncate(p, size); }
+  Status Remove(const std::string& p) override { return real_.Remove(p); }
+  Status Rename(const std::string& a, const std::string& b) override { return real_.Rename(a, b); }
+  Status SyncDir(const std::string& d) override { return real_.SyncDir(d); }
+  Status CreateDirs(const std::string& d) override { return real_.CreateDirs(d); }
+  Result<std::vector<std::string>> List(const std::string& d) override {
+    ++lists;
+    return real_.List(d);
+  }
+  bool Exists(const std::string& p) override { return real_.Exists(p); }
+  Result<uint64_t> FileSize(const std::string& p) override { return real_.FileSize(p); }
+
+  int lists = 0;
+
+ private:
+  FileSystem& real_ = RealFileSystem();
+};
+
+// A page walks only the directories that can hold its keys, and stops once it is full: over
+// 20 folders of 20 keys, a 5-key page from the middle lists the bucket's root, one folder, and
+// asks each entry of those two whether it is a folder (~45 listings), where listing everything
+// would take over 400.
+TEST(ObjectsListingCost, APageListsOnlyTheFoldersItShows) {
+  testing::TempDir dir;
+  testing::MemRegistryStore store;
+  ot::testing::FakeClock clock;
+  ot::testing::SeededRandom random;
+  CountingFileSystem fs;
+  Env env{clock, fs, random};
+  RegistryOptions options;
+  options.dir = dir.path() + "/buckets";
+  options.meta_dir = dir.path() + "/meta";
+  auto reg = BucketRegistry::Open(options, store, env);
+  ASSERT_THAT(reg, IsOk());
+  ASSERT_THAT((*reg)->Create("cost-b", "us-east-1", "111122223333"), IsOk());
+  std::vector<std::string> all;
+  for (int d = 0; d < 20; ++d) {
+    for (int f = 0; f < 20; ++f) {
+      char key[16];
+      std::snprintf(key, sizeof(key), "d%02d/f%02d", d, f);
+      PutObjectRequest put;
+      put.bucket = "cost-b";
+      put.key = key;
+      put.body = "x";
+      ASSERT_THAT((*reg)->PutObject(put), IsOk());
+      all.push_back(key);
+    }
+  }
+  ListObjectsOptions o;
+  o.after = "d10/f05";
+  o.max_keys = 5;
+  fs.lists = 0;
+  auto page = (*reg)->ListObjects("cost-b", o);
+  ASSERT_THAT(page, IsOk());
+  std::vector<std::string> keys;
+  for (const ObjectInfo& i : page->objects) keys.push_back(i.key);
+  EXPECT_THAT(keys, ElementsAre("d10/f06", "d10/f07", "d10/f08", "d10/f09", "d10/f10"));
+  EXPECT_TRUE(page->truncated);
+  EXPECT_LT(fs.lists, 60);
+
+  // Paging through it all still gives every key once, in order.
+  std::vector<std::string> paged;
+  o.after.clear();
+  o.max_keys = 7;
+  while (true) {
+    auto p = (*reg)->ListObjects("cost-b", o);
+    ASSERT_THAT(p, IsOk());
+    for (const ObjectInfo& i : p->objects) paged.push_back(i.key);
+    if (!p->truncated) break;
+    o.after = p->last;
+  }
+  EXPECT_EQ(paged, all);
 }
 
 TEST_F(ObjectsTest, KeysWithSpacesPlusAndUnicode) {

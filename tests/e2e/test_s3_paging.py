@@ -4,8 +4,8 @@ AWS CLI v2 (`aws s3 ls --recursive`, `aws s3api list-objects-v2` with its automa
 ListObjects v1 with markers), against the keys on disk.
 
 The files come through the server's own delivery: a trail writes one log file per (account,
-region) of each batch (records.md §2), so one IngestEvents call of records from 1,200 accounts
-(as an organisation trail's bucket holds them) makes one delivery pass write 1,200 files."""
+region) of each batch (records.md §2), so one IngestEvents call of records from 1,050 accounts
+(as an organisation trail's bucket holds them) makes one delivery pass write 1,050 files."""
 import gzip
 import subprocess
 import time
@@ -16,7 +16,7 @@ import pytest
 from conftest import AWS, Server, ingest
 from records import now, record
 
-ACCOUNTS = [f"{200000000000 + i}" for i in range(1200)]
+ACCOUNTS = [f"{200000000000 + i}" for i in range(1050)]
 
 
 def keys_on_disk(srv, bucket):
@@ -86,7 +86,7 @@ def test_cli_list_objects_v2_pages(many):
     # --max-items with --starting-token: the CLI's own resumable paging.
     got, token, calls = [], None, 0
     while True:
-        args = ["s3api", "list-objects-v2", "--bucket", bucket, "--max-items", "500",
+        args = ["s3api", "list-objects-v2", "--bucket", bucket, "--max-items", "600",
                 "--page-size", "200"]
         if token:
             args += ["--starting-token", token]
@@ -96,8 +96,8 @@ def test_cli_list_objects_v2_pages(many):
         token = out.get("NextToken")
         if not token:
             break
-        assert len(out["Contents"]) == 500
-    assert calls == (len(disk) + 499) // 500
+        assert len(out["Contents"]) == 600
+    assert calls == (len(disk) + 599) // 600
     assert_ordered_unique(got)
     assert got == disk
 
