@@ -193,7 +193,7 @@ struct Server::Impl {
     if (metric_store) metric_store->SetListener(nullptr);
     alarm_scheduler.reset();
     if (buckets) buckets->Shutdown();
-    lifecycle.reset();  // waits for a pass in progress
+    lifecycle.reset();   // waits for a pass in progress
     sns_sender.reset();  // queued SNS deliveries stay in the outbox for the next start
     logs_delivery.reset();
     delivery.reset();
@@ -406,8 +406,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Env& e
                       trail::ParseDuration(config.restore_delay));
   lifecycle_options.account_id = impl->state.account_id;
   impl->services->lifecycle_day = lifecycle_options.pass.day;
-  impl->lifecycle = std::make_unique<LifecycleWorker>(*impl->buckets, *impl->store, env,
-                                                      lifecycle_options);
+  impl->lifecycle =
+      std::make_unique<LifecycleWorker>(*impl->buckets, *impl->store, env, lifecycle_options);
   impl->lifecycle->Start();
   DispatcherOptions dispatch_options;
   dispatch_options.account_id = impl->state.account_id;
