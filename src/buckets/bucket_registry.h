@@ -291,7 +291,8 @@ class BucketRegistry {
   Status DeleteObject(std::string_view bucket, std::string_view key);
 
   // ---- Lifecycle, tagging and archive of local buckets (bucket_lifecycle.cc; docs/formats/
-  // buckets.md § Lifecycle). All: kNoSuchBucket, kS3NotImplemented for a remote bucket.
+  // buckets.md § Lifecycle). All: kNoSuchBucket; a remote bucket's lifecycle is its own service's
+  // to keep (kS3NotImplemented: ask that service).
 
   // The configuration, kept in <meta_dir>/_lifecycle/<bucket>.json and removed with the bucket.
   // Get: kNoSuchLifecycleConfiguration when none. Delete: OK without one.
@@ -320,7 +321,8 @@ class BucketRegistry {
   Result<std::vector<LifecycleAction>> RunLifecycle(const LifecyclePassOptions& options);
 
   // ---- Versioning, MFA delete and object lock of local buckets (versioning.cc, object_lock.cc;
-  // docs/formats/buckets.md § Versioning). All: kNoSuchBucket, kS3NotImplemented for remote.
+  // docs/formats/buckets.md § Versioning). All: kNoSuchBucket; a remote bucket's versioning and
+  // locks are its own service's (kS3NotImplemented: ask that service).
 
   // The bucket's versioning and object-lock settings (kUnversioned when never set).
   Result<VersioningConfig> GetVersioning(std::string_view bucket) const;
@@ -435,6 +437,10 @@ class BucketRegistry {
                                                        std::string_view key) const;
   Result<std::optional<FoundVersion>> FindVersion(std::string_view bucket, std::string_view key,
                                                   std::string_view version_id) const;
+  // The version a lock call names (the current one when `version_id` is empty): kNoSuchKey,
+  // kNoSuchVersion, or kMethodNotAllowed for a delete marker. Caller holds tree_mu_.
+  Result<FoundVersion> LockableVersion(std::string_view bucket, std::string_view key,
+                                       std::string_view version_id) const;
   // Gives a versioned PUT its version id, seq and lock in `meta`, and moves the current version
   // out of the way (or drops the null version it replaces).
   Status PrepareVersion(const PutObjectRequest& request, const VersioningConfig& config,

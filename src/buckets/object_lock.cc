@@ -37,12 +37,8 @@ Status BucketRegistry::PutObjectLock(std::string_view bucket,
   return Status::Ok();
 }
 
-Status BucketRegistry::PutRetention(std::string_view bucket, std::string_view key,
-                                    std::string_view version_id, const ObjectRetention& retention,
-                                    bool bypass_governance) {
-  OT_ASSIGN_OR_RETURN(VersioningConfig config, GetVersioning(bucket));
-  if (!config.object_lock) return MissingLockConfiguration();
-  std::unique_lock tree(tree_mu_);
+Result<BucketRegistry::FoundVersion> BucketRegistry::LockableVersion(
+    std::string_view bucket, std::string_view key, std::string_view version_id) const {
   std::optional<FoundVersion> found;
   if (version_id.empty()) {
     OT_ASSIGN_OR_RETURN(auto current, CurrentSidecar(bucket, key));
@@ -59,7 +55,17 @@ Status BucketRegistry::PutRetention(std::string_view bucket, std::string_view ke
     return Status(Error::kMethodNotAllowed,
                   "The specified method is not allowed against this resource.");
   }
-  Sidecar& s = found->sidecar;
+  return std::move(*found);
+}
+
+Status BucketRegistry::PutRetention(std::string_view bucket, std::string_view key,
+                                    std::string_view version_id, const ObjectRetention& retention,
+                                    bool bypass_governance) {
+  OT_ASSIGN_OR_RETURN(VersioningConfig config, GetVersioning(bucket));
+  if (!config.object_lock) return MissingLockConfiguration();
+  std::unique_lock tree(tree_mu_);
+  OT_ASSIGN_OR_RETURN(FoundVersion found, LockableVersion(bucket, key, version_id));
+  Sidecar& s = found.sidecar;
   // A retention in force may be extended; anything else (shorter, other mode, removed) needs the
   // governance bypass, and is never allowed in COMPLIANCE mode.
   SysMillis now = env_.clock.Now();
@@ -75,7 +81,7 @@ Status BucketRegistry::PutRetention(std::string_view bucket, std::string_view ke
   }
   s.lock_mode = retention.mode;
   s.lock_until = retention.mode.empty() ? "" : FormatIso8601Millis(retention.retain_until);
-  return env_.fs.WriteFileAtomic(found->sidecar_path, internal::SidecarJson(s));
+  return env_.fs.WriteFileAtomic(found.sidecar_path, internal::SidecarJson(s));
 }
 
 Status BucketRegistry::PutLegalHold(std::string_view bucket, std::string_view key,
@@ -83,24 +89,9 @@ Status BucketRegistry::PutLegalHold(std::string_view bucket, std::string_view ke
   OT_ASSIGN_OR_RETURN(VersioningConfig config, GetVersioning(bucket));
   if (!config.object_lock) return MissingLockConfiguration();
   std::unique_lock tree(tree_mu_);
-  std::optional<FoundVersion> found;
-  if (version_id.empty()) {
-    OT_ASSIGN_OR_RETURN(auto current, CurrentSidecar(bucket, key));
-    std::string id = current && !current->version_id.empty() ? current->version_id : "null";
-    if (current) {
-      OT_ASSIGN_OR_RETURN(found, FindVersion(bucket, key, id));
-    }
-    if (!found) return Status(Error::kNoSuchKey, "The specified key does not exist.");
-  } else {
-    OT_ASSIGN_OR_RETURN(found, FindVersion(bucket, key, version_id));
-    if (!found) return Status(Error::kNoSuchVersion, "The specified version does not exist.");
-  }
-  if (found->sidecar.delete_marker) {
-    return Status(Error::kMethodNotAllowed,
-                  "The specified method is not allowed against this resource.");
-  }
-  found->sidecar.legal_hold = on;
-  return env_.fs.WriteFileAtomic(found->sidecar_path, internal::SidecarJson(found->sidecar));
+  OT_ASSIGN_OR_RETURN(FoundVersion found, LockableVersion(bucket, key, version_id));
+  found.sidecar.legal_hold = on;
+  return env_.fs.WriteFileAtomic(found.sidecar_path, internal::SidecarJson(found.sidecar));
 }
 
 }  // namespace ot::buckets

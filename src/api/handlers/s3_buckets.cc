@@ -416,4 +416,23 @@ Result<S3Outcome> DeleteBucket(const Services& services, const CallContext&,
   return out;
 }
 
+Status S3MalformedXml() {
+  return Status(Error::kMalformedXml,
+                "The XML you provided was not well-formed or did not validate against our "
+                "published schema");
+}
+
+std::string S3XmlElement(std::string_view name, std::string_view escaped_value) {
+  return "<" + std::string(name) + ">" + std::string(escaped_value) + "</" + std::string(name) +
+         ">";
+}
+
+S3Outcome S3Recorded(const S3Request& request, int status) {
+  S3Outcome out;
+  out.status = status;
+  out.outcome.request_parameters = S3RequestParameters(request);
+  out.outcome.resources = S3Resources(request);
+  return out;
+}
+
 }  // namespace ot::api::handlers

@@ -23,20 +23,6 @@ std::optional<std::string_view> Child(std::string_view xml, std::string_view nam
   return xml.substr(start, end - start);
 }
 
-Status Malformed() {
-  return Status(Error::kMalformedXml,
-                "The XML you provided was not well-formed or did not validate against our "
-                "published schema");
-}
-
-S3Outcome Recorded(const S3Request& request, int status) {
-  S3Outcome out;
-  out.status = status;
-  out.outcome.request_parameters = S3RequestParameters(request);
-  out.outcome.resources = S3Resources(request);
-  return out;
-}
-
 }  // namespace
 
 Result<S3Outcome> PutBucketEncryption(const Services& services, const CallContext&,
@@ -50,21 +36,21 @@ Result<S3Outcome> PutBucketEncryption(const Services& services, const CallContex
     size_t gt = open == std::string_view::npos ? open : request.body.find('>', open);
     size_t close = request.body.rfind("</ServerSideEncryptionConfiguration>");
     if (gt == std::string_view::npos || close == std::string_view::npos || close < gt) {
-      return Malformed();
+      return S3MalformedXml();
     }
     config = request.body.substr(gt + 1, close - gt - 1);
   }
   auto rule = Child(*config, "Rule");
-  if (!rule) return Malformed();
+  if (!rule) return S3MalformedXml();
   auto apply = Child(*rule, "ApplyServerSideEncryptionByDefault");
-  if (!apply) return Malformed();
+  if (!apply) return S3MalformedXml();
   auto algorithm = Child(*apply, "SSEAlgorithm");
-  if (!algorithm) return Malformed();
+  if (!algorithm) return S3MalformedXml();
   buckets::BucketEncryption encryption;
   encryption.algorithm = std::string(*algorithm);
   if (auto key = Child(*apply, "KMSMasterKeyID")) encryption.kms_key_id = std::string(*key);
   if (auto bucket_key = Child(*rule, "BucketKeyEnabled")) {
-    if (*bucket_key != "true" && *bucket_key != "false") return Malformed();
+    if (*bucket_key != "true" && *bucket_key != "false") return S3MalformedXml();
     encryption.bucket_key_enabled = *bucket_key == "true";
   }
   if (encryption.algorithm == buckets::kSseS3) {
@@ -79,7 +65,7 @@ Result<S3Outcome> PutBucketEncryption(const Services& services, const CallContex
                     "This server has no AWS managed key (aws/s3): give the KMSMasterKeyID of a "
                     "customer managed key for aws:kms.");
     }
-    if (encryption.kms_key_id.find_first_of("<&") != std::string::npos) return Malformed();
+    if (encryption.kms_key_id.find_first_of("<&") != std::string::npos) return S3MalformedXml();
     if (services.kms == nullptr) return Status(Error::kKmsNotFound, "This server has no KMS.");
     // The key must exist in the bucket's region (its state is checked at each write).
     OT_RETURN_IF_ERROR(services.kms->Describe(bucket.region, encryption.kms_key_id).status());
@@ -87,10 +73,10 @@ Result<S3Outcome> PutBucketEncryption(const Services& services, const CallContex
     return Status(Error::kS3NotImplemented,
                   "Dual-layer SSE-KMS (aws:kms:dsse) is not implemented by this server.");
   } else {
-    return Malformed();
+    return S3MalformedXml();
   }
   OT_RETURN_IF_ERROR(services.buckets->PutEncryption(request.bucket, encryption));
-  return Recorded(request, 200);
+  return S3Recorded(request, 200);
 }
 
 Result<S3Outcome> GetBucketEncryption(const Services& services, const CallContext&,
@@ -100,7 +86,7 @@ Result<S3Outcome> GetBucketEncryption(const Services& services, const CallContex
     return Status(Error::kNoSuchEncryptionConfiguration,
                   "The server side encryption configuration was not found");
   }
-  S3Outcome out = Recorded(request, 200);
+  S3Outcome out = S3Recorded(request, 200);
   std::string& b = out.outcome.body;
   b = "<ServerSideEncryptionConfiguration xmlns=\"" + std::string(kXmlns) +
       "\"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>" +
@@ -117,7 +103,7 @@ Result<S3Outcome> GetBucketEncryption(const Services& services, const CallContex
 Result<S3Outcome> DeleteBucketEncryption(const Services& services, const CallContext&,
                                          const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->DeleteEncryption(request.bucket));
-  return Recorded(request, 204);
+  return S3Recorded(request, 204);
 }
 
 }  // namespace ot::api::handlers

@@ -22,12 +22,6 @@ namespace {
 constexpr size_t kMaxRules = 1000;
 constexpr size_t kMaxObjectTags = 10;
 
-Status Malformed() {
-  return Status(Error::kMalformedXml,
-                "The XML you provided was not well-formed or did not validate against our "
-                "published schema");
-}
-
 Status InvalidArgument(std::string message) {
   return Status(Error::kInvalidArgument, std::move(message));
 }
@@ -51,20 +45,20 @@ std::string Trimmed(std::string_view s) {
 // An xsd:int/long element: MalformedXML unless it is a decimal integer.
 Result<int64_t> IntOf(const XmlElement& e) {
   std::string text = Trimmed(e.text);
-  if (text.empty() || text.size() > 18) return Malformed();
+  if (text.empty() || text.size() > 18) return S3MalformedXml();
   int64_t v = 0;
   bool negative = text[0] == '-';
   for (size_t i = negative ? 1 : 0; i < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9') return Malformed();
+    if (text[i] < '0' || text[i] > '9') return S3MalformedXml();
     v = v * 10 + (text[i] - '0');
   }
-  if (negative && text.size() == 1) return Malformed();
+  if (negative && text.size() == 1) return S3MalformedXml();
   return negative ? -v : v;
 }
 
 // At most one child named `name`: MalformedXML for repeats.
 Result<const XmlElement*> Single(const XmlElement& parent, std::string_view name) {
-  if (parent.Count(name) > 1) return Malformed();
+  if (parent.Count(name) > 1) return S3MalformedXml();
   return parent.Child(name);
 }
 
@@ -84,7 +78,7 @@ Result<SysMillis> DateOf(const XmlElement& e, std::string_view action) {
 Result<buckets::LifecycleTag> TagOf(const XmlElement& e) {
   OT_ASSIGN_OR_RETURN(const XmlElement* key, Single(e, "Key"));
   OT_ASSIGN_OR_RETURN(const XmlElement* value, Single(e, "Value"));
-  if (key == nullptr || value == nullptr) return Malformed();
+  if (key == nullptr || value == nullptr) return S3MalformedXml();
   if (key->text.empty() || key->text.size() > 128) {
     return Status(Error::kInvalidTag, "The TagKey you have provided is invalid");
   }
@@ -117,8 +111,8 @@ Status ParseFilter(const XmlElement& rule, buckets::LifecycleFilter* f) {
   using Form = buckets::LifecycleFilter::Form;
   OT_ASSIGN_OR_RETURN(const XmlElement* filter, Single(rule, "Filter"));
   OT_ASSIGN_OR_RETURN(const XmlElement* legacy, Single(rule, "Prefix"));
-  if (filter != nullptr && legacy != nullptr) return Malformed();
-  if (filter == nullptr && legacy == nullptr) return Malformed();
+  if (filter != nullptr && legacy != nullptr) return S3MalformedXml();
+  if (filter == nullptr && legacy == nullptr) return S3MalformedXml();
   if (legacy != nullptr) {
     f->form = Form::kLegacyPrefix;
     f->prefix = legacy->text;
@@ -128,7 +122,7 @@ Status ParseFilter(const XmlElement& rule, buckets::LifecycleFilter* f) {
     f->form = Form::kEmpty;
     return Status::Ok();
   }
-  if (filter->children.size() > 1) return Malformed();  // one condition, or And
+  if (filter->children.size() > 1) return S3MalformedXml();  // one condition, or And
   const XmlElement& c = filter->children.front();
   auto size = [&](const XmlElement& e, std::optional<uint64_t>* out) -> Status {
     OT_ASSIGN_OR_RETURN(int64_t v, IntOf(e));
@@ -158,7 +152,7 @@ Status ParseFilter(const XmlElement& rule, buckets::LifecycleFilter* f) {
     for (const XmlElement& a : c.children) {
       ++conditions;
       if (a.name == "Prefix") {
-        if (c.Count("Prefix") > 1) return Malformed();
+        if (c.Count("Prefix") > 1) return S3MalformedXml();
         f->prefix = a.text;
       } else if (a.name == "Tag") {
         OT_ASSIGN_OR_RETURN(auto tag, TagOf(a));
@@ -167,22 +161,22 @@ Status ParseFilter(const XmlElement& rule, buckets::LifecycleFilter* f) {
         }
         f->tags.push_back(std::move(tag));
       } else if (a.name == "ObjectSizeGreaterThan") {
-        if (c.Count(a.name) > 1) return Malformed();
+        if (c.Count(a.name) > 1) return S3MalformedXml();
         OT_RETURN_IF_ERROR(size(a, &f->size_greater_than));
       } else if (a.name == "ObjectSizeLessThan") {
-        if (c.Count(a.name) > 1) return Malformed();
+        if (c.Count(a.name) > 1) return S3MalformedXml();
         OT_RETURN_IF_ERROR(size(a, &f->size_less_than));
       } else {
-        return Malformed();
+        return S3MalformedXml();
       }
     }
-    if (conditions < 2) return Malformed();  // And joins two or more conditions
+    if (conditions < 2) return S3MalformedXml();  // And joins two or more conditions
     if (f->size_greater_than && f->size_less_than && *f->size_greater_than >= *f->size_less_than) {
       return InvalidArgument(
           "'ObjectSizeGreaterThan' must be less than 'ObjectSizeLessThan' in the And filter");
     }
   } else {
-    return Malformed();
+    return S3MalformedXml();
   }
   return Status::Ok();
 }
@@ -210,7 +204,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
                                                       "NoncurrentVersionTransition",
                                                       "NoncurrentVersionExpiration",
                                                       "AbortIncompleteMultipartUpload"};
-    if (!kKnown.contains(c.name)) return Malformed();
+    if (!kKnown.contains(c.name)) return S3MalformedXml();
   }
   OT_ASSIGN_OR_RETURN(const XmlElement* id, Single(e, "ID"));
   if (id != nullptr && !id->text.empty()) {
@@ -228,7 +222,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
   }
   OT_ASSIGN_OR_RETURN(const XmlElement* status, Single(e, "Status"));
   if (status == nullptr || (status->text != "Enabled" && status->text != "Disabled")) {
-    return Malformed();
+    return S3MalformedXml();
   }
   r.enabled = status->text == "Enabled";
   OT_RETURN_IF_ERROR(ParseFilter(e, &r.filter));
@@ -252,7 +246,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
     OT_ASSIGN_OR_RETURN(const XmlElement* days, Single(*t, "Days"));
     OT_ASSIGN_OR_RETURN(const XmlElement* date, Single(*t, "Date"));
     OT_ASSIGN_OR_RETURN(const XmlElement* sc, Single(*t, "StorageClass"));
-    if (sc == nullptr || (days == nullptr) == (date == nullptr)) return Malformed();
+    if (sc == nullptr || (days == nullptr) == (date == nullptr)) return S3MalformedXml();
     tr.storage_class = Trimmed(sc->text);
     OT_RETURN_IF_ERROR(CheckStorageClass(tr.storage_class, "Transition"));
     if (days != nullptr) {
@@ -282,13 +276,13 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
     OT_ASSIGN_OR_RETURN(const XmlElement* date, Single(*exp, "Date"));
     OT_ASSIGN_OR_RETURN(const XmlElement* marker, Single(*exp, "ExpiredObjectDeleteMarker"));
     int given = (days != nullptr) + (date != nullptr) + (marker != nullptr);
-    if (given == 0) return Malformed();
+    if (given == 0) return S3MalformedXml();
     if (marker != nullptr && given > 1) {
       return InvalidArgument(
           "ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle "
           "Expiration Policy.");
     }
-    if (days != nullptr && date != nullptr) return Malformed();
+    if (days != nullptr && date != nullptr) return S3MalformedXml();
     if (days != nullptr) {
       OT_ASSIGN_OR_RETURN(int64_t d, IntOf(*days));
       if (d <= 0) return InvalidArgument("'Days' for Expiration action must be a positive integer");
@@ -312,7 +306,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
       }
     }
     if (marker != nullptr) {
-      if (marker->text != "true" && marker->text != "false") return Malformed();
+      if (marker->text != "true" && marker->text != "false") return S3MalformedXml();
       if (has_tags) {
         return InvalidRequest("ExpiredObjectDeleteMarker cannot be specified with object tagging");
       }
@@ -326,7 +320,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
     OT_ASSIGN_OR_RETURN(const XmlElement* days, Single(*t, "NoncurrentDays"));
     OT_ASSIGN_OR_RETURN(const XmlElement* newer, Single(*t, "NewerNoncurrentVersions"));
     OT_ASSIGN_OR_RETURN(const XmlElement* sc, Single(*t, "StorageClass"));
-    if (days == nullptr || sc == nullptr) return Malformed();
+    if (days == nullptr || sc == nullptr) return S3MalformedXml();
     tr.storage_class = Trimmed(sc->text);
     OT_RETURN_IF_ERROR(CheckStorageClass(tr.storage_class, "NoncurrentVersionTransition"));
     OT_ASSIGN_OR_RETURN(tr.noncurrent_days, IntOf(*days));
@@ -355,7 +349,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
     buckets::NoncurrentVersionExpiration ex;
     OT_ASSIGN_OR_RETURN(const XmlElement* days, Single(*ncexp, "NoncurrentDays"));
     OT_ASSIGN_OR_RETURN(const XmlElement* newer, Single(*ncexp, "NewerNoncurrentVersions"));
-    if (days == nullptr) return Malformed();
+    if (days == nullptr) return S3MalformedXml();
     OT_ASSIGN_OR_RETURN(int64_t d, IntOf(*days));
     if (d <= 0) {
       return InvalidArgument(
@@ -374,7 +368,7 @@ Result<buckets::LifecycleRule> ParseRule(const XmlElement& e, std::set<std::stri
   OT_ASSIGN_OR_RETURN(const XmlElement* abort, Single(e, "AbortIncompleteMultipartUpload"));
   if (abort != nullptr) {
     OT_ASSIGN_OR_RETURN(const XmlElement* days, Single(*abort, "DaysAfterInitiation"));
-    if (days == nullptr) return Malformed();
+    if (days == nullptr) return S3MalformedXml();
     OT_ASSIGN_OR_RETURN(int64_t d, IntOf(*days));
     if (d <= 0) {
       return InvalidArgument(
@@ -503,14 +497,6 @@ Status CheckTags(const std::map<std::string, std::string>& tags, size_t count) {
   return Status::Ok();
 }
 
-S3Outcome Recorded(const S3Request& request, int status) {
-  S3Outcome out;
-  out.status = status;
-  out.outcome.request_parameters = S3RequestParameters(request);
-  out.outcome.resources = S3Resources(request);
-  return out;
-}
-
 // Lifecycle "days" as the server counts them (serve --lifecycle-day-seconds).
 std::chrono::milliseconds LifecycleDay(const Services& services) {
   return services.lifecycle_day.count() > 0 ? services.lifecycle_day
@@ -521,11 +507,11 @@ std::chrono::milliseconds LifecycleDay(const Services& services) {
 
 Result<buckets::LifecycleConfiguration> ParseLifecycleXml(std::string_view body, Random& random) {
   OT_ASSIGN_OR_RETURN(XmlElement root, ParseXml(body));
-  if (root.name != "LifecycleConfiguration") return Malformed();
+  if (root.name != "LifecycleConfiguration") return S3MalformedXml();
   for (const XmlElement& c : root.children) {
-    if (c.name != "Rule") return Malformed();
+    if (c.name != "Rule") return S3MalformedXml();
   }
-  if (root.children.empty()) return Malformed();
+  if (root.children.empty()) return S3MalformedXml();
   if (root.children.size() > kMaxRules) {
     return InvalidArgument("The number of lifecycle rules must not exceed 1000");
   }
@@ -567,13 +553,13 @@ Result<S3Outcome> PutBucketLifecycleConfiguration(const Services& services, cons
   OT_RETURN_IF_ERROR(RequireChecksum(request));
   OT_ASSIGN_OR_RETURN(auto config, ParseLifecycleXml(request.body, services.env.random));
   OT_RETURN_IF_ERROR(services.buckets->PutLifecycle(request.bucket, config));
-  return Recorded(request, 200);
+  return S3Recorded(request, 200);
 }
 
 Result<S3Outcome> GetBucketLifecycleConfiguration(const Services& services, const CallContext&,
                                                   const S3Request& request) {
   OT_ASSIGN_OR_RETURN(auto config, services.buckets->GetLifecycle(request.bucket));
-  S3Outcome out = Recorded(request, 200);
+  S3Outcome out = S3Recorded(request, 200);
   out.outcome.body = LifecycleXml(config);
   return out;
 }
@@ -581,7 +567,7 @@ Result<S3Outcome> GetBucketLifecycleConfiguration(const Services& services, cons
 Result<S3Outcome> DeleteBucketLifecycle(const Services& services, const CallContext&,
                                         const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->DeleteLifecycle(request.bucket));
-  return Recorded(request, 204);
+  return S3Recorded(request, 204);
 }
 
 Result<S3Outcome> PutObjectTagging(const Services& services, const CallContext&,
@@ -589,28 +575,28 @@ Result<S3Outcome> PutObjectTagging(const Services& services, const CallContext&,
   OT_RETURN_IF_ERROR(services.buckets->HeadObject(request.bucket, request.key).status());
   OT_RETURN_IF_ERROR(RequireChecksum(request));
   OT_ASSIGN_OR_RETURN(XmlElement root, ParseXml(request.body));
-  if (root.name != "Tagging") return Malformed();
+  if (root.name != "Tagging") return S3MalformedXml();
   OT_ASSIGN_OR_RETURN(const XmlElement* set, Single(root, "TagSet"));
-  if (set == nullptr) return Malformed();
+  if (set == nullptr) return S3MalformedXml();
   std::map<std::string, std::string> tags;
   size_t count = 0;
   for (const XmlElement& t : set->children) {
-    if (t.name != "Tag") return Malformed();
+    if (t.name != "Tag") return S3MalformedXml();
     OT_ASSIGN_OR_RETURN(const XmlElement* key, Single(t, "Key"));
     OT_ASSIGN_OR_RETURN(const XmlElement* value, Single(t, "Value"));
-    if (key == nullptr || value == nullptr) return Malformed();
+    if (key == nullptr || value == nullptr) return S3MalformedXml();
     tags.emplace(key->text, value->text);
     ++count;
   }
   OT_RETURN_IF_ERROR(CheckTags(tags, count));
   OT_RETURN_IF_ERROR(services.buckets->PutObjectTags(request.bucket, request.key, tags));
-  return Recorded(request, 200);
+  return S3Recorded(request, 200);
 }
 
 Result<S3Outcome> GetObjectTagging(const Services& services, const CallContext&,
                                    const S3Request& request) {
   OT_ASSIGN_OR_RETURN(auto tags, services.buckets->GetObjectTags(request.bucket, request.key));
-  S3Outcome out = Recorded(request, 200);
+  S3Outcome out = S3Recorded(request, 200);
   std::string& b = out.outcome.body;
   b = "<Tagging xmlns=\"" + std::string(kS3Xmlns) + "\"><TagSet>";
   for (const auto& [k, v] : tags) b += "<Tag>" + Elem("Key", k) + Elem("Value", v) + "</Tag>";
@@ -621,28 +607,28 @@ Result<S3Outcome> GetObjectTagging(const Services& services, const CallContext&,
 Result<S3Outcome> DeleteObjectTagging(const Services& services, const CallContext&,
                                       const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->PutObjectTags(request.bucket, request.key, {}));
-  return Recorded(request, 204);
+  return S3Recorded(request, 204);
 }
 
 Result<S3Outcome> RestoreObject(const Services& services, const CallContext&,
                                 const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->HeadObject(request.bucket, request.key).status());
   OT_ASSIGN_OR_RETURN(XmlElement root, ParseXml(request.body));
-  if (root.name != "RestoreRequest") return Malformed();
+  if (root.name != "RestoreRequest") return S3MalformedXml();
   OT_ASSIGN_OR_RETURN(const XmlElement* days, Single(root, "Days"));
-  if (days == nullptr) return Malformed();
+  if (days == nullptr) return S3MalformedXml();
   OT_ASSIGN_OR_RETURN(int64_t d, IntOf(*days));
   if (d < 1) return InvalidArgument("'Days' in the RestoreRequest must be a positive integer");
   if (const XmlElement* job = root.Child("GlacierJobParameters")) {
     const XmlElement* tier = job->Child("Tier");
     if (tier == nullptr ||
         (tier->text != "Standard" && tier->text != "Bulk" && tier->text != "Expedited")) {
-      return Malformed();
+      return S3MalformedXml();
     }
   }
   OT_ASSIGN_OR_RETURN(bool started, services.buckets->RestoreObject(request.bucket, request.key, d,
                                                                     LifecycleDay(services)));
-  return Recorded(request, started ? 202 : 200);
+  return S3Recorded(request, started ? 202 : 200);
 }
 
 store::NewEvent BuildLifecycleEvent(const buckets::LifecycleAction& action,

@@ -11,27 +11,9 @@
 namespace ot::api::handlers {
 namespace {
 
-Status Malformed() {
-  return Status(Error::kMalformedXml,
-                "The XML you provided was not well-formed or did not validate against our "
-                "published schema");
-}
-
 Status NoLockOnObject() {
   return Status(Error::kNoSuchObjectLockConfiguration,
                 "The specified object does not have a ObjectLock configuration");
-}
-
-std::string Elem(std::string_view name, std::string_view escaped_value) {
-  return "<" + std::string(name) + ">" + std::string(escaped_value) + "</" + std::string(name) +
-         ">";
-}
-
-S3Outcome Recorded(const S3Request& request) {
-  S3Outcome out;
-  out.outcome.request_parameters = S3RequestParameters(request);
-  out.outcome.resources = S3Resources(request);
-  return out;
 }
 
 bool IsMode(std::string_view mode) {
@@ -69,16 +51,17 @@ Result<S3Outcome> PutObjectLockConfiguration(const Services& services, const Cal
                                              const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->GetVersioning(request.bucket).status());
   OT_RETURN_IF_ERROR(RequireChecksum(request));
-  if (request.body.find("<ObjectLockConfiguration") == std::string_view::npos) return Malformed();
+  if (request.body.find("<ObjectLockConfiguration") == std::string_view::npos)
+    return S3MalformedXml();
   auto enabled = XmlChild(request.body, "ObjectLockEnabled");
-  if (!enabled || *enabled != "Enabled") return Malformed();
+  if (!enabled || *enabled != "Enabled") return S3MalformedXml();
   std::optional<buckets::DefaultRetention> rule;
   if (auto r = XmlChild(request.body, "DefaultRetention")) {
     buckets::DefaultRetention d;
     auto mode = XmlChild(*r, "Mode");
     auto days = XmlChild(*r, "Days");
     auto years = XmlChild(*r, "Years");
-    if (!mode || !IsMode(*mode) || days.has_value() == years.has_value()) return Malformed();
+    if (!mode || !IsMode(*mode) || days.has_value() == years.has_value()) return S3MalformedXml();
     d.mode = std::string(*mode);
     std::string_view n = days ? *days : *years;
     int value = 0;
@@ -91,10 +74,10 @@ Result<S3Outcome> PutObjectLockConfiguration(const Services& services, const Cal
     (days ? d.days : d.years) = value;
     rule = d;
   } else if (XmlChild(request.body, "Rule")) {
-    return Malformed();
+    return S3MalformedXml();
   }
   OT_RETURN_IF_ERROR(services.buckets->PutObjectLock(request.bucket, rule));
-  return Recorded(request);
+  return S3Recorded(request);
 }
 
 Result<S3Outcome> GetObjectLockConfiguration(const Services& services, const CallContext&,
@@ -105,14 +88,14 @@ Result<S3Outcome> GetObjectLockConfiguration(const Services& services, const Cal
     return Status(Error::kObjectLockConfigurationNotFound,
                   "Object Lock configuration does not exist for this bucket");
   }
-  S3Outcome out = Recorded(request);
+  S3Outcome out = S3Recorded(request);
   std::string& b = out.outcome.body;
   b = "<ObjectLockConfiguration xmlns=\"" + std::string(kS3Xmlns) + "\">";
-  b += Elem("ObjectLockEnabled", "Enabled");
+  b += S3XmlElement("ObjectLockEnabled", "Enabled");
   if (const auto& d = config.default_retention) {
-    b += "<Rule><DefaultRetention>" + Elem("Mode", d->mode);
-    b += d->days > 0 ? Elem("Days", std::to_string(d->days))
-                     : Elem("Years", std::to_string(d->years));
+    b += "<Rule><DefaultRetention>" + S3XmlElement("Mode", d->mode);
+    b += d->days > 0 ? S3XmlElement("Days", std::to_string(d->days))
+                     : S3XmlElement("Years", std::to_string(d->years));
     b += "</DefaultRetention></Rule>";
   }
   b += "</ObjectLockConfiguration>";
@@ -123,7 +106,7 @@ Result<S3Outcome> PutObjectRetention(const Services& services, const CallContext
                                      const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->GetVersioning(request.bucket).status());
   OT_RETURN_IF_ERROR(RequireChecksum(request));
-  if (request.body.find("<Retention") == std::string_view::npos) return Malformed();
+  if (request.body.find("<Retention") == std::string_view::npos) return S3MalformedXml();
   buckets::ObjectRetention retention;
   auto mode = XmlChild(request.body, "Mode");
   auto until = XmlChild(request.body, "RetainUntilDate");
@@ -143,7 +126,7 @@ Result<S3Outcome> PutObjectRetention(const Services& services, const CallContext
   OT_ASSIGN_OR_RETURN(bool bypass, Bypass(request));
   OT_RETURN_IF_ERROR(services.buckets->PutRetention(request.bucket, request.key,
                                                     VersionParam(request), retention, bypass));
-  return Recorded(request);
+  return S3Recorded(request);
 }
 
 Result<S3Outcome> GetObjectRetention(const Services& services, const CallContext&,
@@ -159,10 +142,12 @@ Result<S3Outcome> GetObjectRetention(const Services& services, const CallContext
       version.empty() ? services.buckets->HeadObject(request.bucket, request.key)
                       : services.buckets->HeadObjectVersion(request.bucket, request.key, version));
   if (info.retention.mode.empty()) return NoLockOnObject();
-  S3Outcome out = Recorded(request);
+  S3Outcome out = S3Recorded(request);
   out.outcome.body =
-      "<Retention xmlns=\"" + std::string(kS3Xmlns) + "\">" + Elem("Mode", info.retention.mode) +
-      Elem("RetainUntilDate", FormatIso8601Millis(info.retention.retain_until)) + "</Retention>";
+      "<Retention xmlns=\"" + std::string(kS3Xmlns) + "\">" +
+      S3XmlElement("Mode", info.retention.mode) +
+      S3XmlElement("RetainUntilDate", FormatIso8601Millis(info.retention.retain_until)) +
+      "</Retention>";
   return out;
 }
 
@@ -170,14 +155,14 @@ Result<S3Outcome> PutObjectLegalHold(const Services& services, const CallContext
                                      const S3Request& request) {
   OT_RETURN_IF_ERROR(services.buckets->GetVersioning(request.bucket).status());
   OT_RETURN_IF_ERROR(RequireChecksum(request));
-  if (request.body.find("<LegalHold") == std::string_view::npos) return Malformed();
+  if (request.body.find("<LegalHold") == std::string_view::npos) return S3MalformedXml();
   auto status = XmlChild(request.body, "Status");
   if (!status || (*status != "ON" && *status != "OFF")) {
     return Status(Error::kInvalidArgument, "Legal Hold must be either of 'ON' or 'OFF'");
   }
   OT_RETURN_IF_ERROR(services.buckets->PutLegalHold(request.bucket, request.key,
                                                     VersionParam(request), *status == "ON"));
-  return Recorded(request);
+  return S3Recorded(request);
 }
 
 Result<S3Outcome> GetObjectLegalHold(const Services& services, const CallContext&,
@@ -192,9 +177,9 @@ Result<S3Outcome> GetObjectLegalHold(const Services& services, const CallContext
       buckets::ObjectInfo info,
       version.empty() ? services.buckets->HeadObject(request.bucket, request.key)
                       : services.buckets->HeadObjectVersion(request.bucket, request.key, version));
-  S3Outcome out = Recorded(request);
+  S3Outcome out = S3Recorded(request);
   out.outcome.body = "<LegalHold xmlns=\"" + std::string(kS3Xmlns) + "\">" +
-                     Elem("Status", info.legal_hold ? "ON" : "OFF") + "</LegalHold>";
+                     S3XmlElement("Status", info.legal_hold ? "ON" : "OFF") + "</LegalHold>";
   return out;
 }
 

@@ -108,11 +108,6 @@ void AppendContents(std::string* b, const ListParams& p, const buckets::ObjectLi
   }
 }
 
-std::string Elem(std::string_view name, std::string_view escaped_value) {
-  return "<" + std::string(name) + ">" + std::string(escaped_value) + "</" + std::string(name) +
-         ">";
-}
-
 // ---- GetObject / HeadObject ------------------------------------------------------------------
 
 // The ETags an If-Match / If-None-Match header lists ("*" included), without quotes or W/.
@@ -514,14 +509,14 @@ Result<S3Outcome> ListObjects(const Services& services, const CallContext&,
   S3Outcome out = WithRecordFacts(request);
   std::string& b = out.outcome.body;
   b = "<ListBucketResult xmlns=\"" + std::string(kS3Xmlns) + "\">";
-  b += Elem("Name", XmlEscape(request.bucket)) + Elem("Prefix", Name(p, p.prefix));
-  b += Elem("Marker", Name(p, options.after));
+  b += S3XmlElement("Name", XmlEscape(request.bucket)) + S3XmlElement("Prefix", Name(p, p.prefix));
+  b += S3XmlElement("Marker", Name(p, options.after));
   // NextMarker only with a delimiter; otherwise clients continue from the last key (§5.5).
-  if (page.truncated && !p.delimiter.empty()) b += Elem("NextMarker", Name(p, page.last));
-  b += Elem("MaxKeys", std::to_string(p.max_keys));
-  if (!p.delimiter.empty()) b += Elem("Delimiter", Name(p, p.delimiter));
-  b += Elem("IsTruncated", page.truncated ? "true" : "false");
-  if (p.url) b += Elem("EncodingType", "url");
+  if (page.truncated && !p.delimiter.empty()) b += S3XmlElement("NextMarker", Name(p, page.last));
+  b += S3XmlElement("MaxKeys", std::to_string(p.max_keys));
+  if (!p.delimiter.empty()) b += S3XmlElement("Delimiter", Name(p, p.delimiter));
+  b += S3XmlElement("IsTruncated", page.truncated ? "true" : "false");
+  if (p.url) b += S3XmlElement("EncodingType", "url");
   AppendContents(&b, p, page, &owner);
   b += "</ListBucketResult>";
   return out;
@@ -551,15 +546,15 @@ Result<S3Outcome> ListObjectsV2(const Services& services, const CallContext&,
   S3Outcome out = WithRecordFacts(request);
   std::string& b = out.outcome.body;
   b = "<ListBucketResult xmlns=\"" + std::string(kS3Xmlns) + "\">";
-  b += Elem("Name", XmlEscape(request.bucket)) + Elem("Prefix", Name(p, p.prefix));
-  if (!p.delimiter.empty()) b += Elem("Delimiter", Name(p, p.delimiter));
-  b += Elem("MaxKeys", std::to_string(p.max_keys));
-  if (p.url) b += Elem("EncodingType", "url");
-  b += Elem("KeyCount", std::to_string(page.objects.size() + page.common_prefixes.size()));
-  b += Elem("IsTruncated", page.truncated ? "true" : "false");
-  if (token) b += Elem("ContinuationToken", XmlEscape(*token));
-  if (page.truncated) b += Elem("NextContinuationToken", Base64UrlEncode(page.last));
-  if (start_after) b += Elem("StartAfter", Name(p, *start_after));
+  b += S3XmlElement("Name", XmlEscape(request.bucket)) + S3XmlElement("Prefix", Name(p, p.prefix));
+  if (!p.delimiter.empty()) b += S3XmlElement("Delimiter", Name(p, p.delimiter));
+  b += S3XmlElement("MaxKeys", std::to_string(p.max_keys));
+  if (p.url) b += S3XmlElement("EncodingType", "url");
+  b += S3XmlElement("KeyCount", std::to_string(page.objects.size() + page.common_prefixes.size()));
+  b += S3XmlElement("IsTruncated", page.truncated ? "true" : "false");
+  if (token) b += S3XmlElement("ContinuationToken", XmlEscape(*token));
+  if (page.truncated) b += S3XmlElement("NextContinuationToken", Base64UrlEncode(page.last));
+  if (start_after) b += S3XmlElement("StartAfter", Name(p, *start_after));
   AppendContents(&b, p, page, nullptr);  // fetch-owner is ignored
   b += "</ListBucketResult>";
   return out;
@@ -611,7 +606,7 @@ Result<S3Outcome> DeleteObjects(const Services& services, const CallContext&,
   b = "<DeleteResult xmlns=\"" + std::string(kS3Xmlns) + "\">";
   for (const DeleteItem& item : del.items) {
     std::string version =
-        item.version_id ? Elem("VersionId", XmlEscape(*item.version_id)) : std::string();
+        item.version_id ? S3XmlElement("VersionId", XmlEscape(*item.version_id)) : std::string();
     Status s =
         request.authorize
             ? request.authorize(item.version_id ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
@@ -628,17 +623,18 @@ Result<S3Outcome> DeleteObjects(const Services& services, const CallContext&,
     }
     if (s.ok()) {
       if (del.quiet) continue;
-      b += "<Deleted>" + Elem("Key", XmlEscape(item.key)) + version;
+      b += "<Deleted>" + S3XmlElement("Key", XmlEscape(item.key)) + version;
       if (deleted.delete_marker) {
-        b += Elem("DeleteMarker", "true");
-        if (!item.version_id) b += Elem("DeleteMarkerVersionId", XmlEscape(deleted.version_id));
+        b += S3XmlElement("DeleteMarker", "true");
+        if (!item.version_id)
+          b += S3XmlElement("DeleteMarkerVersionId", XmlEscape(deleted.version_id));
       }
       b += "</Deleted>";
       continue;
     }
-    b += "<Error>" + Elem("Key", XmlEscape(item.key)) + version;
-    b += Elem("Code", XmlEscape(S3ErrorCode(s.code())));
-    b += Elem("Message", XmlEscape(S3PublicMessage(s))) + "</Error>";
+    b += "<Error>" + S3XmlElement("Key", XmlEscape(item.key)) + version;
+    b += S3XmlElement("Code", XmlEscape(S3ErrorCode(s.code())));
+    b += S3XmlElement("Message", XmlEscape(S3PublicMessage(s))) + "</Error>";
   }
   b += "</DeleteResult>";
   return out;

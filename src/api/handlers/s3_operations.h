@@ -81,6 +81,14 @@ std::string S3RequestParameters(const S3Request& request);
 // request), or empty without a bucket.
 std::vector<events::Resource> S3Resources(const S3Request& request);
 
+// Helpers the S3 handlers share.
+// S3's MalformedXML, for a request body that is not the XML the operation takes.
+Status S3MalformedXml();
+// "<name>escaped_value</name>"; the value must be XML-escaped already.
+std::string S3XmlElement(std::string_view name, std::string_view escaped_value);
+// An answer with `status` whose record carries the request's parameters and resources.
+S3Outcome S3Recorded(const S3Request& request, int status = 200);
+
 // Object-level calls (a key, or DeleteObjects) are data events (records.md §8).
 bool IsS3DataEvent(const S3Request& request, std::string_view operation);
 // A data event's resources: the object, then its bucket with the owner's account (when known).

@@ -11,27 +11,7 @@
 #include "iam/iam.h"
 
 namespace ot::api::handlers {
-namespace {
-
-Status Malformed() {
-  return Status(Error::kMalformedXml,
-                "The XML you provided was not well-formed or did not validate against our "
-                "published schema");
-}
-
-std::string Elem(std::string_view name, std::string_view escaped_value) {
-  return "<" + std::string(name) + ">" + std::string(escaped_value) + "</" + std::string(name) +
-         ">";
-}
-
-S3Outcome Recorded(const S3Request& request) {
-  S3Outcome out;
-  out.outcome.request_parameters = S3RequestParameters(request);
-  out.outcome.resources = S3Resources(request);
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<std::string_view> XmlChild(std::string_view xml, std::string_view name) {
   std::string open = "<" + std::string(name) + ">";
@@ -87,7 +67,8 @@ Result<S3Outcome> PutBucketVersioning(const Services& services, const CallContex
   OT_ASSIGN_OR_RETURN(buckets::VersioningConfig current,
                       services.buckets->GetVersioning(request.bucket));
   OT_RETURN_IF_ERROR(RequireChecksum(request));
-  if (request.body.find("<VersioningConfiguration") == std::string_view::npos) return Malformed();
+  if (request.body.find("<VersioningConfiguration") == std::string_view::npos)
+    return S3MalformedXml();
   buckets::VersioningChange change;
   change.status = current.status;
   if (auto status = XmlChild(request.body, "Status")) {
@@ -96,11 +77,11 @@ Result<S3Outcome> PutBucketVersioning(const Services& services, const CallContex
     } else if (*status == "Suspended") {
       change.status = buckets::VersioningStatus::kSuspended;
     } else {
-      return Malformed();
+      return S3MalformedXml();
     }
   }
   if (auto mfa_delete = XmlChild(request.body, "MfaDelete")) {
-    if (*mfa_delete != "Enabled" && *mfa_delete != "Disabled") return Malformed();
+    if (*mfa_delete != "Enabled" && *mfa_delete != "Disabled") return S3MalformedXml();
     change.mfa_delete = *mfa_delete == "Enabled";
   }
   std::string device_user;
@@ -114,19 +95,20 @@ Result<S3Outcome> PutBucketVersioning(const Services& services, const CallContex
                   "Access Denied: MFA delete must be enabled with an MFA device of the caller.");
   }
   OT_RETURN_IF_ERROR(services.buckets->PutVersioning(request.bucket, change, mfa));
-  return Recorded(request);
+  return S3Recorded(request);
 }
 
 Result<S3Outcome> GetBucketVersioning(const Services& services, const CallContext&,
                                       const S3Request& request) {
   OT_ASSIGN_OR_RETURN(buckets::VersioningConfig config,
                       services.buckets->GetVersioning(request.bucket));
-  S3Outcome out = Recorded(request);
+  S3Outcome out = S3Recorded(request);
   std::string& b = out.outcome.body;
   b = "<VersioningConfiguration xmlns=\"" + std::string(kS3Xmlns) + "\">";
-  if (config.status == buckets::VersioningStatus::kEnabled) b += Elem("Status", "Enabled");
-  if (config.status == buckets::VersioningStatus::kSuspended) b += Elem("Status", "Suspended");
-  if (config.mfa_delete) b += Elem("MfaDelete", "Enabled");
+  if (config.status == buckets::VersioningStatus::kEnabled) b += S3XmlElement("Status", "Enabled");
+  if (config.status == buckets::VersioningStatus::kSuspended)
+    b += S3XmlElement("Status", "Suspended");
+  if (config.mfa_delete) b += S3XmlElement("MfaDelete", "Enabled");
   b += "</VersioningConfiguration>";
   return out;
 }
@@ -162,36 +144,37 @@ Result<S3Outcome> ListObjectVersions(const Services& services, const CallContext
   std::string owner = "<Owner><ID>" + S3CanonicalUserId(services.account_id) +
                       "</ID><DisplayName>" + XmlEscape(services.account_id) +
                       "</DisplayName></Owner>";
-  S3Outcome out = Recorded(request);
+  S3Outcome out = S3Recorded(request);
   std::string& b = out.outcome.body;
   b = "<ListVersionsResult xmlns=\"" + std::string(kS3Xmlns) + "\">";
-  b += Elem("Name", XmlEscape(request.bucket)) + Elem("Prefix", name(options.prefix));
-  b += Elem("KeyMarker", name(options.key_marker));
-  b += Elem("VersionIdMarker", XmlEscape(options.version_id_marker));
+  b += S3XmlElement("Name", XmlEscape(request.bucket)) +
+       S3XmlElement("Prefix", name(options.prefix));
+  b += S3XmlElement("KeyMarker", name(options.key_marker));
+  b += S3XmlElement("VersionIdMarker", XmlEscape(options.version_id_marker));
   if (page.truncated) {
-    b += Elem("NextKeyMarker", name(page.next_key_marker));
+    b += S3XmlElement("NextKeyMarker", name(page.next_key_marker));
     if (!page.next_version_id_marker.empty()) {
-      b += Elem("NextVersionIdMarker", XmlEscape(page.next_version_id_marker));
+      b += S3XmlElement("NextVersionIdMarker", XmlEscape(page.next_version_id_marker));
     }
   }
-  b += Elem("MaxKeys", std::to_string(options.max_keys));
-  if (!options.delimiter.empty()) b += Elem("Delimiter", name(options.delimiter));
-  b += Elem("IsTruncated", page.truncated ? "true" : "false");
-  if (url) b += Elem("EncodingType", "url");
+  b += S3XmlElement("MaxKeys", std::to_string(options.max_keys));
+  if (!options.delimiter.empty()) b += S3XmlElement("Delimiter", name(options.delimiter));
+  b += S3XmlElement("IsTruncated", page.truncated ? "true" : "false");
+  if (url) b += S3XmlElement("EncodingType", "url");
   for (const buckets::VersionEntry& v : page.versions) {
     std::string_view tag = v.delete_marker ? "DeleteMarker" : "Version";
-    b += "<" + std::string(tag) + ">" + Elem("Key", name(v.key));
-    b += Elem("VersionId", XmlEscape(v.version_id));
-    b += Elem("IsLatest", v.is_latest ? "true" : "false");
-    b += Elem("LastModified", FormatIso8601Millis(v.last_modified));
+    b += "<" + std::string(tag) + ">" + S3XmlElement("Key", name(v.key));
+    b += S3XmlElement("VersionId", XmlEscape(v.version_id));
+    b += S3XmlElement("IsLatest", v.is_latest ? "true" : "false");
+    b += S3XmlElement("LastModified", FormatIso8601Millis(v.last_modified));
     if (!v.delete_marker) {
-      b += Elem("ETag", XmlEscape(v.etag)) + Elem("Size", std::to_string(v.size));
-      b += Elem("StorageClass", "STANDARD");
+      b += S3XmlElement("ETag", XmlEscape(v.etag)) + S3XmlElement("Size", std::to_string(v.size));
+      b += S3XmlElement("StorageClass", "STANDARD");
     }
     b += owner + "</" + std::string(tag) + ">";
   }
   for (const std::string& cp : page.common_prefixes) {
-    b += "<CommonPrefixes>" + Elem("Prefix", name(cp)) + "</CommonPrefixes>";
+    b += "<CommonPrefixes>" + S3XmlElement("Prefix", name(cp)) + "</CommonPrefixes>";
   }
   b += "</ListVersionsResult>";
   return out;
