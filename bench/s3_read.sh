@@ -5,7 +5,7 @@
 #   bench/s3_read.sh WORKDIR [OBJECTS] [ROUNDS]
 #
 # Setup (once per WORKDIR): a server creates bucket `bench-logs`; with the server stopped,
-# `s3_read_bench populate` writes OBJECTS (default 100,000) delivery-named log files of 5 records
+# `s3_read_tool populate` writes OBJECTS (default 100,000) delivery-named log files of 5 records
 # into it through the bucket registry's C++ API, plus bench/typical.json.gz (100 records) and
 # bench/large.json.gz (10,000 records); then the server is started again.
 # Each of ROUNDS (default 3) rounds measures:
@@ -14,7 +14,7 @@
 #   - ListObjectsV2 with 1,000 keys a page, every page of the bucket in turn (the continuation
 #     tokens a real walk returned, each request signed once): pages/s; peers: `find` and
 #     `ls -R` over the bucket's directory (pages/s = OBJECTS / 1000 / seconds), and the same
-#     walk in process through BucketRegistry::ListObjects (`s3_read_bench list`, no HTTP).
+#     walk in process through BucketRegistry::ListObjects (`s3_read_tool list`, no HTTP).
 # Prints each run and the medians, with the server's CPU time per request (from /proc).
 #
 # Environment: BUILD (build directory, default build), DURATION (10s), CONNECTIONS (4).
@@ -53,7 +53,7 @@ if [ ! -f "$WORK/populated" ]; then
   /usr/bin/python3 tools/gen_cloudtrail.py --events 12000 --seed 7 --format jsonl \
     --out "$WORK/records.jsonl" --quiet
   stop_server
-  "$BUILD/bench/s3_read_bench" populate "$DATA" "$BUCKET" "$WORK/records.jsonl" "$OBJECTS"
+  "$BUILD/bench/s3_read_tool" populate "$DATA" "$BUCKET" "$WORK/records.jsonl" "$OBJECTS"
   sync
   touch "$WORK/populated"
   start_server
@@ -136,7 +136,7 @@ for round in $(seq "$ROUNDS"); do
   t=$(secs ls -R "$ROOT")
   ls_pages=$(echo "$t $FILES" | awk '{printf "%.1f", $2 / 1000 / $1}')
   runs[ls]+="$ls_pages "
-  inproc=$("$BUILD/bench/s3_read_bench" list "$DATA" "$BUCKET" 1 | awk '{print $(NF-1)}')
+  inproc=$("$BUILD/bench/s3_read_tool" list "$DATA" "$BUCKET" 1 | awk '{print $(NF-1)}')
   runs[inproc]+="$inproc "
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): GetObject large $get_large MB/s" \
     "(cat $cat_large) | ListObjectsV2 $list pages/s (find $find_pages, ls -R $ls_pages," \

@@ -2,14 +2,14 @@
 // registry's own C++ API, and measures ListObjectsV2-sized pages in process. bench/s3_read.sh
 // drives it and measures the same over HTTP (wrk) next to cat/find.
 //
-//   s3_read_bench populate DATA_DIR BUCKET RECORDS.jsonl COUNT
+//   s3_read_tool populate DATA_DIR BUCKET RECORDS.jsonl COUNT
 //       Writes COUNT log files (5 records each) into the existing local bucket BUCKET of a stopped
 //       server's DATA_DIR, as delivery names them (10 accounts, 288 files a day each, counting
 //       back from 2026-11-27), plus two GetObject subjects: bench/typical.json.gz (100 records)
 //       and bench/large.json.gz (10,000 records, delivery's largest file). Objects go through
 //       BucketRegistry::PutObject (object file and metadata sidecar, as delivery writes them);
 //       only the fsyncs are skipped (setup, not measured; run `sync` after).
-//   s3_read_bench list DATA_DIR BUCKET [ROUNDS]
+//   s3_read_tool list DATA_DIR BUCKET [ROUNDS]
 //       Walks the whole bucket in 1,000-key pages with BucketRegistry::ListObjects (what
 //       ListObjectsV2 calls) ROUNDS times (default 3); prints pages/s of each round.
 #include <chrono>
@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
     return List(a[1], a[2], a.size() == 4 ? std::atoi(a[3].c_str()) : 3);
   }
   std::fprintf(stderr,
-               "usage: s3_read_bench populate DATA_DIR BUCKET RECORDS.jsonl COUNT\n"
-               "       s3_read_bench list DATA_DIR BUCKET [ROUNDS]\n");
+               "usage: s3_read_tool populate DATA_DIR BUCKET RECORDS.jsonl COUNT\n"
+               "       s3_read_tool list DATA_DIR BUCKET [ROUNDS]\n");
   return 2;
 }
