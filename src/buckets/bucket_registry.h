@@ -420,8 +420,11 @@ class BucketRegistry {
   // Storage class, archive state, x-amz-restore and tags of an object, from its sidecar.
   void FillLifecycleFacts(std::string_view bucket, const internal::Sidecar& sidecar,
                           ObjectInfo* info) const;
-  // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar.
-  Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata) const;
+  // Facts of an existing object file (kNoSuchKey otherwise), from its sidecar. `opened_size`:
+  // the size of the object file as the caller's open handle reports it (fstat), so the path is
+  // not walked again to stat it.
+  Result<ObjectInfo> Facts(const BucketInfo& bucket, std::string_view key, bool metadata,
+                           const uint64_t* opened_size = nullptr) const;
   // Versioning internals (versioning.cc). *Locked: the caller holds tree_mu_ exclusively.
   struct FoundVersion;
   std::string VersioningPath(std::string_view bucket) const;

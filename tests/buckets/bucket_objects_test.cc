@@ -156,9 +156,13 @@ class CountingFileSystem final : public FileSystem {
     return real_.OpenAppend(p);
   }
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& p) override {
+    ++opens;
     return real_.OpenRead(p);
   }
-  Result<std::string> ReadFile(const std::string& p) override { return real_.ReadFile(p); }
+  Result<std::string> ReadFile(const std::string& p) override {
+    ++whole_reads;
+    return real_.ReadFile(p);
+  }
   Status WriteFileAtomic(const std::string& p, std::string_view data, uint32_t mode) override {
     return real_.WriteFileAtomic(p, data, mode);
   }
@@ -171,10 +175,22 @@ class CountingFileSystem final : public FileSystem {
     ++lists;
     return real_.List(d);
   }
-  bool Exists(const std::string& p) override { return real_.Exists(p); }
-  Result<uint64_t> FileSize(const std::string& p) override { return real_.FileSize(p); }
+  bool Exists(const std::string& p) override {
+    ++exists;
+    return real_.Exists(p);
+  }
+  Result<uint64_t> FileSize(const std::string& p) override {
+    ++stats;
+    return real_.FileSize(p);
+  }
+
+  void Reset() { lists = opens = whole_reads = exists = stats = 0; }
 
   int lists = 0;
+  int opens = 0;        // OpenRead
+  int whole_reads = 0;  // ReadFile (a sidecar)
+  int exists = 0;
+  int stats = 0;  // FileSize
 
  private:
   FileSystem& real_ = RealFileSystem();
@@ -234,6 +250,51 @@ TEST(ObjectsListingCost, APageListsOnlyTheFoldersItShows) {
     o.after = p->last;
   }
   EXPECT_EQ(paged, all);
+}
+
+// GetObject's open (validate-logs reads thousands of log files through it): the object is opened
+// once and its size comes from that open file, the sidecar is read once, and no path is stat'ed
+// besides; keys that cannot be opened still fail as they did.
+TEST(ObjectsOpenCost, OpenObjectOpensOnceAndStatsNothing) {
+  testing::TempDir dir;
+  testing::MemRegistryStore store;
+  ot::testing::FakeClock clock;
+  ot::testing::SeededRandom random;
+  CountingFileSystem fs;
+  Env env{clock, fs, random};
+  RegistryOptions options;
+  options.dir = dir.path() + "/buckets";
+  options.meta_dir = dir.path() + "/meta";
+  auto reg = BucketRegistry::Open(options, store, env);
+  ASSERT_THAT(reg, IsOk());
+  ASSERT_THAT((*reg)->Create("open-b", "us-east-1", "111122223333"), IsOk());
+  PutObjectRequest put;
+  put.bucket = "open-b";
+  put.key = "AWSLogs/1/f.json.gz";
+  put.body = "0123456789abcdef";
+  ASSERT_THAT((*reg)->PutObject(put), IsOk());
+
+  fs.Reset();
+  auto reader = (*reg)->OpenObject("open-b", "AWSLogs/1/f.json.gz");
+  ASSERT_THAT(reader, IsOk());
+  EXPECT_EQ(fs.opens, 1);
+  EXPECT_EQ(fs.whole_reads, 1);
+  EXPECT_EQ(fs.stats, 0);
+  EXPECT_EQ(fs.exists, 0);
+  EXPECT_EQ(reader->info.size, 16u);
+  EXPECT_EQ(reader->info.etag, (*reg)->HeadObject("open-b", "AWSLogs/1/f.json.gz")->etag);
+  std::string got;
+  ASSERT_THAT(reader->file->Read(0, 16, &got), IsOk());
+  EXPECT_EQ(got, "0123456789abcdef");
+
+  // A folder opens (O_RDONLY) but has no sidecar; a traversal is refused before any open.
+  EXPECT_THAT((*reg)->OpenObject("open-b", "AWSLogs/1"), HasError(Error::kNoSuchKey));
+  EXPECT_THAT((*reg)->OpenObject("open-b", "AWSLogs/1/missing"), HasError(Error::kNoSuchKey));
+  fs.Reset();
+  EXPECT_THAT((*reg)->OpenObject("open-b", "../open-b/AWSLogs/1/f.json.gz"),
+              HasError(Error::kNoSuchKey));
+  EXPECT_EQ(fs.opens, 0);
+  EXPECT_THAT((*reg)->OpenObject("no-such-b", "k"), HasError(Error::kNoSuchBucket));
 }
 
 TEST_F(ObjectsTest, KeysWithSpacesPlusAndUnicode) {
