@@ -8,6 +8,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 #include <variant>
@@ -348,15 +349,33 @@ struct LogCheck {
 constexpr size_t kWholeFileBytes = 4 << 20;
 constexpr size_t kWholeFileInflatedBytes = 64 << 20;
 
+// A thread's buffers above this size are freed after the file that needed them.
+constexpr size_t kKeptBufferBytes = 1 << 20;
+
 LogOutcome CheckLog(ObjectSource& source, const LogCheck& log) {
-  GzipInflater inflater;
-  crypto::Sha256Hasher hasher;
+  // The streaming inflater and its hasher are made only for a file that needs them: set up for
+  // every file (zlib's state and a zero-filled 64 KiB output buffer) they took ~4% of
+  // validate-logs' CPU (perf), though almost every file takes the whole-file path.
+  std::optional<GzipInflater> inflater;
+  std::optional<crypto::Sha256Hasher> hasher;
   Status inflated = Status::Ok();
-  std::string whole;
+  // The thread's previous file's buffer, reused: no allocation and no copy as it regrows.
+  thread_local std::string whole;
+  whole.clear();
+  struct ReleaseLarge {
+    std::string& buffer;
+    ~ReleaseLarge() {
+      if (buffer.capacity() > kKeptBufferBytes) std::string().swap(buffer);
+    }
+  } release_whole{whole};
   bool streaming = false;
   auto stream = [&](std::string_view piece) {
+    if (!inflater) {
+      inflater.emplace();
+      hasher.emplace();
+    }
     if (!inflated.ok()) return;  // not gzip: the rest is read only to keep the connection
-    inflated = inflater.Feed(piece, [&](std::string_view out) { hasher.Update(out); });
+    inflated = inflater->Feed(piece, [&](std::string_view out) { hasher->Update(out); });
   };
   auto read = source.Read(log.bucket, log.key, [&](std::string_view piece) {
     if (!streaming && whole.size() + piece.size() <= kWholeFileBytes) {
@@ -383,7 +402,8 @@ LogOutcome CheckLog(ObjectSource& source, const LogCheck& log) {
     stream(whole);
   }
   if (!inflated.ok()) return {LogVerdict::kInvalidFormat, {}};
-  return {HexEncode(hasher.Finish()) == log.hash ? LogVerdict::kValid : LogVerdict::kHashMismatch,
+  if (!hasher) hasher.emplace();  // an empty body, streamed as nothing
+  return {HexEncode(hasher->Finish()) == log.hash ? LogVerdict::kValid : LogVerdict::kHashMismatch,
           {}};
 }
 
