@@ -167,7 +167,13 @@ BENCHMARK(BM_MonitorCisPlus50UserFilters);
 // parsed record resolves every selector, equality gates pick the patterns worth evaluating, and
 // shared conditions are evaluated once.
 void BM_MonitorCisPlus50UserFiltersSet(benchmark::State& state) {
-  const std::vector<std::string>& events = Events();
+  // As the Logs store keeps messages: with spare capacity after each, parsed in place.
+  std::vector<std::string> events;
+  for (const std::string& e : Events()) {
+    std::string& m = events.emplace_back();
+    m.reserve(e.size() + EventFields::kEventPadding);
+    m.assign(e);
+  }
   std::vector<FilterPattern> patterns = CisPatterns();
   for (const std::string& text : UserPatterns()) {
     Result<FilterPattern> p = CompileFilterPattern(text);
@@ -180,7 +186,7 @@ void BM_MonitorCisPlus50UserFiltersSet(benchmark::State& state) {
   size_t i = 0;
   int64_t matches = 0;
   for (auto _ : state) {
-    fields.Reset(events[i]);
+    fields.Reset(events[i], events[i].capacity());
     set.Match(fields, &matched);
     matches += std::accumulate(matched.begin(), matched.end(), 0u);
     i = i + 1 == events.size() ? 0 : i + 1;

@@ -13,8 +13,11 @@ namespace ot::monitor {
 
 namespace internal {
 
-void EventState::Reset(std::string_view message) {
+static_assert(EventFields::kEventPadding >= api::kJsonPadding);
+
+void EventState::Reset(std::string_view message, size_t readable) {
   message_ = message;
+  readable_ = readable;
   parse_ = Parse::kNotYet;
   entries_.clear();
   numbers_used_ = 0;
@@ -36,7 +39,8 @@ bool EventState::IsJson() {
       // One parser per EventFields, reused for every event: building a simdjson parser per
       // event cost about 40% of matching the CIS set.
       if (!doc_) doc_ = api::JsonDocument::New();
-      if (doc_->Reparse(message_).ok() && doc_->root().is_object()) parse_ = Parse::kJson;
+      if (doc_->Reparse(message_, readable_).ok() && doc_->root().is_object())
+        parse_ = Parse::kJson;
     }
   }
   return parse_ == Parse::kJson;
@@ -194,13 +198,15 @@ internal::EventState& State(const EventFields& event) { return *event.state_; }
 
 EventFields::EventFields(std::string_view message)
     : state_(std::make_unique<internal::EventState>()) {
-  state_->Reset(message);
+  state_->Reset(message, 0);
 }
 EventFields::EventFields(EventFields&&) noexcept = default;
 EventFields& EventFields::operator=(EventFields&&) noexcept = default;
 EventFields::~EventFields() = default;
 
-void EventFields::Reset(std::string_view message) { state_->Reset(message); }
+void EventFields::Reset(std::string_view message, size_t readable) {
+  state_->Reset(message, readable);
+}
 std::string_view EventFields::message() const { return state_->message(); }
 bool EventFields::is_json() const { return state_->IsJson(); }
 

@@ -72,12 +72,18 @@ Result<FilterPattern> CompileFilterPattern(std::string_view text);
 class EventFields {
  public:
   explicit EventFields(std::string_view message);
+  // Bytes that matching may read past the end of a message. A caller whose message is followed by
+  // at least this many readable bytes (the spare capacity of its string) passes
+  // message.size() + kEventPadding as `readable` to Reset, which spares the JSON parser a copy
+  // of every message into a padded buffer of its own.
+  static constexpr size_t kEventPadding = 64;
   EventFields(EventFields&&) noexcept;
   EventFields& operator=(EventFields&&) noexcept;
   ~EventFields();
 
   // Prepares for another event, reusing this object's buffers (cheaper than a new one).
-  void Reset(std::string_view message);
+  // `readable`: how many bytes from message.data() may be read (see kEventPadding); 0 when unknown.
+  void Reset(std::string_view message, size_t readable = 0);
 
   std::string_view message() const;
   // True when the message is a JSON object (what JSON patterns require). Parses on first call.

@@ -215,7 +215,7 @@ Status LogStore::Impl::OpenStreamFile(Group& g, Stream& s, bool load) {
     OT_ASSIGN_OR_RETURN(std::string data, env.fs.ReadFile(path));
     size_t valid = internal::ParseRecords(data, [&](const internal::FileRecord& r) {
       internal::StoredEvent e{r.timestamp_ms, r.ingestion_ms, s.next_ordinal++,
-                              std::string(r.message)};
+                              internal::PaddedMessage(r.message)};
       s.bytes += e.message.size();
       s.last_ingestion_ms = std::max(s.last_ingestion_ms.value_or(INT64_MIN), r.ingestion_ms);
       if (!r.source.empty()) {

@@ -90,7 +90,8 @@ Status LogStore::Impl::Append(Group& g, Stream& s, const std::vector<InputLogEve
     return st;
   }
   for (size_t i = 0; i < events.size(); ++i) {
-    StoredEvent e{events[i].timestamp_ms, now, s.next_ordinal++, events[i].message};
+    StoredEvent e{events[i].timestamp_ms, now, s.next_ordinal++,
+                  internal::PaddedMessage(events[i].message)};
     s.bytes += e.message.size();
     g.info.stored_bytes += e.message.size();
     RunFilters(g, e);
@@ -120,7 +121,7 @@ void LogStore::Impl::RunFilters(Group& g, const StoredEvent& e) {
     g.filter_set_stale = false;
   }
   // One parse of the message and one pass of the group's filter set over it.
-  fields.Reset(e.message);
+  fields.Reset(e.message, e.message.capacity());
   g.filter_set.Match(fields, &set_matched);
   size_t i = 0;
   for (const auto& [name, f] : g.filters) RunFilter(g, f, e, set_matched[i++] != 0);

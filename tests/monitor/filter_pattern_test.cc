@@ -393,6 +393,41 @@ TEST(FilterPattern, OneEventFieldsServesManyPatternsAndResets) {
   EXPECT_TRUE(event.is_json());
 }
 
+// A message parsed in place (Reset with `readable`) ends where its view ends: what follows it in
+// the buffer — here bytes that would complete or extend the JSON — is never part of the event.
+TEST(FilterPattern, PaddedMessagesAreParsedInPlaceUpToTheirEnd) {
+  Result<FilterPattern> a = CompileFilterPattern(R"({ $.s = "abc" })");
+  ASSERT_THAT(a, IsOk());
+  auto in_buffer = [](std::string_view message, std::string_view after) {
+    std::string buffer(message);
+    while (buffer.size() < message.size() + EventFields::kEventPadding) buffer.append(after);
+    return buffer;
+  };
+  EventFields event("");
+
+  const std::string whole = in_buffer(R"({"s":"abc"})", "}");
+  event.Reset(std::string_view(whole.data(), 11), whole.size());
+  EXPECT_TRUE(event.is_json());
+  EXPECT_TRUE(Matches(*a, event));
+
+  // Truncated: the closing brace after it in the buffer must not complete it.
+  const std::string truncated = in_buffer(R"({"s":"abc")", "}");
+  event.Reset(std::string_view(truncated.data(), 10), truncated.size());
+  EXPECT_FALSE(event.is_json());
+  EXPECT_FALSE(Matches(*a, event));
+
+  // Followed by more members' worth of text: still the one object it is.
+  const std::string followed = in_buffer(R"({"s":"abc"})", R"(,"s":"x"})");
+  event.Reset(std::string_view(followed.data(), 11), followed.size());
+  EXPECT_TRUE(Matches(*a, event));
+
+  // Too little room after the message: parsed from a copy, same answers.
+  const std::string tight = R"({"s":"abc"}})";
+  event.Reset(std::string_view(tight.data(), 11), tight.size());
+  EXPECT_TRUE(Matches(*a, event));
+  event.Reset(std::string_view(tight.data(), 10), tight.size());
+  EXPECT_FALSE(event.is_json());
+}
 TEST(FilterPattern, ResolvesManyDistinctSelectorsOnOneEvent) {
   std::string event = "{";
   std::string pattern = "{ ";

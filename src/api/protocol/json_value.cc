@@ -84,10 +84,16 @@ std::unique_ptr<JsonDocument> JsonDocument::New() {
   return doc;
 }
 
-Status JsonDocument::Reparse(std::string_view text) {
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+
+Status JsonDocument::Reparse(std::string_view text, size_t readable) {
   size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) text = "{}";
-  auto r = impl_->parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true);
+  if (first == std::string_view::npos) {
+    text = "{}";
+    readable = 0;
+  }
+  const bool padded = readable >= text.size() + kJsonPadding;
+  auto r = impl_->parser.parse(text.data(), text.size(), /*realloc_if_needed=*/!padded);
   if (r.error() != simdjson::SUCCESS) {
     const simdjson::error_code error = r.error();
     impl_->root = impl_->parser.parse("{}", 2, true).value_unsafe();

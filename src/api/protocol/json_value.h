@@ -113,6 +113,9 @@ class MemberNames {
   uint8_t slots_[256] = {};     // per slot: 1 + the first name's index, 0 for none
 };
 
+// Bytes the parser may read past the end of a text (JsonDocument::Reparse's `readable`).
+inline constexpr size_t kJsonPadding = 64;
+
 // A parsed JSON document; owns the memory its JsonValues point into.
 class JsonDocument {
  public:
@@ -122,8 +125,10 @@ class JsonDocument {
   // filters parse every log event), one parser's buffers serve them all.
   static std::unique_ptr<JsonDocument> New();
   // Parses `text` into this document, reusing the parser's memory. Values obtained before become
-  // invalid. Errors as Parse; after an error the document holds {}.
-  Status Reparse(std::string_view text);
+  // invalid. Errors as Parse; after an error the document holds {}. `readable`: how many bytes
+  // from text.data() may be read; at least text.size() + kJsonPadding spares the parser a copy of
+  // the text into a padded buffer of its own.
+  Status Reparse(std::string_view text, size_t readable = 0);
   ~JsonDocument();
   JsonValue root() const;
 

@@ -17,7 +17,7 @@ namespace ot::monitor::internal {
 // at most once, on first need), and the selectors resolved so far.
 class EventState {
  public:
-  void Reset(std::string_view message);
+  void Reset(std::string_view message, size_t readable);
   std::string_view message() const { return message_; }
 
   // True when the message is a JSON object; parses on first call.
@@ -68,6 +68,7 @@ class EventState {
   enum class Parse : uint8_t { kNotYet, kJson, kNotJson };
 
   std::string_view message_;
+  size_t readable_ = 0;  // bytes readable from message_.data()
   Parse parse_ = Parse::kNotYet;
   std::unique_ptr<api::JsonDocument> doc_;
   std::vector<Entry> entries_;

@@ -17,6 +17,15 @@ namespace ot::monitor {
 
 namespace internal {
 
+// A stored message, with EventFields::kEventPadding bytes of spare capacity after it so that
+// metric filters parse it in place (a copy is made anyway when an event is stored).
+inline std::string PaddedMessage(std::string_view message) {
+  std::string out;
+  out.reserve(message.size() + EventFields::kEventPadding);
+  out.assign(message);
+  return out;
+}
+
 struct StoredEvent {
   int64_t timestamp_ms = 0;
   int64_t ingestion_ms = 0;
