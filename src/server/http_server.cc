@@ -74,6 +74,7 @@ Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsFiles& files) {
                                           "' does not belong to the certificate '" +
                                           files.cert_file + "'");
   }
+  TlsStream::PrepareContext(native);  // TLS 1.3 answers go through our record writer
   return ctx;
 }
 

@@ -3,7 +3,10 @@
 // BIO_meth_*, ERR_* come with openssl/ssl.h (the only OpenSSL header the server may include).
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+
+#include "common/encoding.h"
 
 namespace ot::server {
 namespace {
@@ -68,24 +71,84 @@ const BIO_METHOD* BufferBio() {
   return method;
 }
 
+struct AtomicCounters {
+  std::atomic<uint64_t> taken_over{0};
+  std::atomic<uint64_t> openssl_path{0};
+  std::atomic<uint64_t> not_verified{0};
+  std::atomic<uint64_t> openssl_output{0};
+};
+AtomicCounters& Counts() {
+  static AtomicCounters counters;
+  return counters;
+}
+
+// The SSL's ex_data slot that points at its Core (for the keylog callback).
+int CoreIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// OpenSSL hands every secret of a connection to this callback as an NSS key log line. Only the
+// server's first application traffic secret is kept, in the connection's Core; nothing is logged.
+void KeylogCallback(const SSL* ssl, const char* line) {
+  static constexpr std::string_view kLabel = "SERVER_TRAFFIC_SECRET_0 ";
+  std::string_view text(line);
+  if (text.substr(0, kLabel.size()) != kLabel) return;
+  auto* core = static_cast<TlsStream::Core*>(SSL_get_ex_data(ssl, CoreIndex()));
+  if (core == nullptr) return;
+  size_t space = text.find(' ', kLabel.size());  // after the client random
+  if (space == std::string_view::npos) return;
+  auto secret = HexDecode(text.substr(space + 1));
+  if (secret) core->secret = std::move(*secret);
+}
+
+void Wipe(std::string& s) {
+  OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
+}
+
+// close_notify: alert level warning (1), description close_notify (0).
+constexpr std::string_view kCloseNotify("\x01\x00", 2);
+
 }  // namespace
 
-TlsStream::TlsStream(next_layer_type next, SSL_CTX* ctx)
-    : next_(std::move(next)), core_(std::make_unique<Core>()) {
-  core_->ssl = SSL_new(ctx);
-  SSL_set_accept_state(core_->ssl);
-  // Reading ahead lets OpenSSL take a whole record (header and body) from the buffer at once.
-  SSL_set_read_ahead(core_->ssl, 1);
-  BIO* bio = BIO_new(BufferBio());
-  BIO_set_data(bio, core_.get());
-  SSL_set_bio(core_->ssl, bio, bio);  // the SSL owns the BIO from here
+TlsStream::WriterCounters TlsStream::Counters() {
+  WriterCounters out;
+  out.taken_over = Counts().taken_over.load();
+  out.openssl_path = Counts().openssl_path.load();
+  out.not_verified = Counts().not_verified.load();
+  out.openssl_output = Counts().openssl_output.load();
+  return out;
 }
+
+void TlsStream::PrepareContext(SSL_CTX* ctx) {
+  CoreIndex();  // allocate the slot before any connection exists
+  SSL_CTX_set_keylog_callback(ctx, KeylogCallback);
+}
+
+TlsStream::Core::Core(SSL_CTX* ctx) {
+  ssl = SSL_new(ctx);
+  OT_CHECK(ssl != nullptr);
+  SSL_set_ex_data(ssl, CoreIndex(), this);
+  SSL_set_accept_state(ssl);
+  // Reading ahead lets OpenSSL take a whole record (header and body) from the buffer at once.
+  SSL_set_read_ahead(ssl, 1);
+  BIO* bio = BIO_new(BufferBio());
+  BIO_set_data(bio, this);
+  SSL_set_bio(ssl, bio, bio);  // the SSL owns the BIO from here
+}
+
+TlsStream::Core::~Core() {
+  Wipe(secret);
+  SSL_free(ssl);
+}
+
+TlsStream::TlsStream(next_layer_type next, SSL_CTX* ctx)
+    : next_(std::move(next)), core_(std::make_unique<Core>(ctx)) {}
 
 TlsStream::TlsStream(TlsStream&&) noexcept = default;
 
-TlsStream::~TlsStream() {
-  if (core_ && core_->ssl) SSL_free(core_->ssl);
-}
+TlsStream::~TlsStream() = default;
 
 void TlsStream::Core::Received(net::const_buffer bytes) {
   while (bytes.size() > 0) {
@@ -119,8 +182,22 @@ void TlsStream::Core::Sent() {
   if (out.capacity() > kKeptOutput) std::string().swap(out);
 }
 
+bool TlsStream::Core::WritePieces() {
+  if (failed) return false;
+  if (writer) {
+    if (writer->SealApplicationData(pieces, &out).ok()) return true;
+    failed = true;  // the key's record limit: the connection ends, nothing more is written
+    return false;
+  }
+  for (auto piece : pieces) {
+    if (!Write(piece.data(), piece.size())) return false;
+  }
+  return FlushPlain();
+}
+
 bool TlsStream::Core::Encrypt(const char* data, size_t size) {
   if (size == 0) return true;
+  OT_CHECK(!writer);  // after the takeover OpenSSL never writes application data
   ERR_clear_error();
   size_t written = 0;
   // The BIO takes every byte, so OpenSSL writes all of `data` (as many records as it takes).
@@ -148,26 +225,95 @@ bool TlsStream::Core::FlushPlain() {
   return ok;
 }
 
-TlsStream::Step TlsStream::Handshake(error_code& ec) {
+TlsStream::Core::Step TlsStream::Core::Handshake(error_code& ec) {
+  size_t before = out.size();
   ERR_clear_error();
-  int ret = SSL_do_handshake(core_->ssl);
-  if (ret == 1) return Step::kDone;
-  if (SSL_get_error(core_->ssl, ret) == SSL_ERROR_WANT_READ) return Step::kNeedRead;
+  int ret = SSL_do_handshake(ssl);
+  if (ret == 1) {
+    // Decided once per connection: a second decision would restart the sequence numbers.
+    if (!handshake_done) TakeOver(std::string_view(out).substr(before));
+    handshake_done = true;
+    return Step::kDone;
+  }
+  if (SSL_get_error(ssl, ret) == SSL_ERROR_WANT_READ) return Step::kNeedRead;
   ec = SslError(ret);
   return Step::kFailed;
 }
 
-TlsStream::Step TlsStream::Read(char* data, size_t size, size_t* got, error_code& ec) {
+void TlsStream::Core::TakeOver(std::string_view tail) {
+  std::string key_secret = std::move(secret);
+  secret.clear();
+  auto cipher = SSL_CIPHER_get_id(SSL_get_current_cipher(ssl));
+  crypto::Tls13Suite suite;
+  if (SSL_version(ssl) == TLS1_3_VERSION && cipher == TLS1_3_CK_AES_128_GCM_SHA256) {
+    suite = crypto::Tls13Suite::kAes128GcmSha256;
+  } else if (SSL_version(ssl) == TLS1_3_VERSION && cipher == TLS1_3_CK_AES_256_GCM_SHA384) {
+    suite = crypto::Tls13Suite::kAes256GcmSha384;
+  } else {
+    Wipe(key_secret);
+    Counts().openssl_path.fetch_add(1);
+    return;
+  }
+  // OpenSSL must have nothing left to write, and must not be about to send a KeyUpdate.
+  bool ok = SSL_want(ssl) == SSL_NOTHING && SSL_get_key_update_type(ssl) == SSL_KEY_UPDATE_NONE;
+  auto key = crypto::Tls13DeriveTrafficKey(suite, key_secret);
+  ok = ok && key.ok();
+  // Each record OpenSSL wrote after the client's Finished (its NewSessionTickets) must open
+  // with the derived key and sequence numbers 0, 1, 2..., in order, as handshake messages.
+  uint64_t sequence = 0;
+  while (ok && !tail.empty()) {
+    size_t length = tail.size() < crypto::kTls13HeaderBytes
+                        ? SIZE_MAX
+                        : (static_cast<size_t>(static_cast<unsigned char>(tail[3])) << 8) |
+                              static_cast<unsigned char>(tail[4]);
+    if (length == SIZE_MAX || tail.size() - crypto::kTls13HeaderBytes < length) {
+      ok = false;
+      break;
+    }
+    size_t record = crypto::kTls13HeaderBytes + length;
+    auto opened = crypto::Tls13OpenRecord(suite, *key, sequence, tail.substr(0, record));
+    ok = opened.ok() && opened->type == static_cast<uint8_t>(crypto::Tls13ContentType::kHandshake);
+    tail.remove_prefix(record);
+    ++sequence;
+  }
+  if (ok) {
+    auto sealer = crypto::Tls13RecordSealer::Create(suite, key_secret, sequence);
+    if (sealer.ok()) {
+      writer.emplace(std::move(*sealer));
+    } else {
+      ok = false;
+    }
+  }
+  if (key.ok()) Wipe(key->key);
+  Wipe(key_secret);
+  (ok ? Counts().taken_over : Counts().not_verified).fetch_add(1);
+}
+
+TlsStream::Core::Step TlsStream::Core::Read(char* data, size_t size, size_t* got, error_code& ec) {
   *got = 0;
+  if (failed) {
+    ec = net::error::connection_aborted;
+    return Step::kFailed;
+  }
   while (*got < size) {
     ERR_clear_error();
     size_t n = 0;
-    int ret = SSL_read_ex(core_->ssl, data + *got, size - *got, &n);
+    size_t before = out.size();
+    int ret = SSL_read_ex(ssl, data + *got, size - *got, &n);
+    if (writer && (out.size() != before || SSL_get_key_update_type(ssl) != SSL_KEY_UPDATE_NONE)) {
+      // OpenSSL wrote (or is about to write) a record with the key our writer owns, under a
+      // sequence number our writer has used: it must never reach the peer. End the connection.
+      out.resize(before);
+      failed = true;
+      Counts().openssl_output.fetch_add(1);
+      ec = net::error::connection_aborted;
+      return Step::kFailed;
+    }
     if (ret == 1) {
       *got += n;
       continue;
     }
-    int error = SSL_get_error(core_->ssl, ret);
+    int error = SSL_get_error(ssl, ret);
     if (error == SSL_ERROR_WANT_READ) return Step::kNeedRead;
     if (error == SSL_ERROR_ZERO_RETURN) {  // the peer's close_notify
       ec = net::error::eof;
@@ -179,12 +325,19 @@ TlsStream::Step TlsStream::Read(char* data, size_t size, size_t* got, error_code
   return Step::kDone;
 }
 
-void TlsStream::Shutdown() {
+void TlsStream::Core::Shutdown() {
+  if (failed) return;
+  if (writer) {
+    // OpenSSL's SSL_shutdown would seal its close_notify under a used sequence number.
+    if (!writer->SealRecord(crypto::Tls13ContentType::kAlert, kCloseNotify, &out).ok()) return;
+    SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN);
+    return;
+  }
   ERR_clear_error();
-  SSL_shutdown(core_->ssl);
+  SSL_shutdown(ssl);
 }
 
-TlsStream::error_code TlsStream::SslError(int ret) {
+TlsStream::error_code TlsStream::Core::SslError(int ret) {
   unsigned long error = ERR_get_error();  // NOLINT(google-runtime-int): OpenSSL's type
   if (error == 0) {
     // No OpenSSL error queued: the peer's bytes ended inside the TLS stream.

@@ -10,6 +10,17 @@
 //
 // One operation at a time (the session reads, then writes, then reads): reads and writes are
 // never in flight together. Timeouts are the tcp_stream's (beast::get_lowest_layer).
+//
+// Our own record writer (TLS 1.3 with AES-GCM only): once the handshake is done, application
+// data is encrypted by crypto::Tls13RecordSealer straight from the caller's buffers into the
+// send buffer, without OpenSSL's copy into its record buffer and the BIO's copy out of it. The
+// server application traffic secret comes from the keylog callback (PrepareContext), the first
+// sequence number from verification: every record OpenSSL wrote with that key (the
+// NewSessionTickets after the client's Finished) must open with the derived key and sequence
+// numbers 0, 1, 2... in order, or the connection keeps OpenSSL's writer. From the takeover on
+// OpenSSL never sends a record again: output it produces while reading (a KeyUpdate reply, an
+// alert) is dropped and the connection fails; close_notify is sealed by our writer. Reads stay
+// OpenSSL's. TLS 1.2 and ChaCha20-Poly1305 keep OpenSSL's writer throughout.
 
 #include <openssl/ssl.h>
 
@@ -23,8 +34,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
+
+#include "crypto/tls13_record.h"
 
 namespace ot::server {
 
@@ -44,6 +60,77 @@ class TlsStream {
   executor_type get_executor() { return next_.get_executor(); }
   next_layer_type& next_layer() { return next_; }
   SSL* native_handle() { return core_->ssl; }
+
+  // Counters of the record writer over all connections (test-visible; never reset).
+  struct WriterCounters {
+    uint64_t taken_over = 0;      // TLS 1.3 AES-GCM connections written by our writer
+    uint64_t openssl_path = 0;    // TLS 1.2 or ChaCha20: OpenSSL writes, as designed
+    uint64_t not_verified = 0;    // eligible, but no secret or a record did not verify
+    uint64_t openssl_output = 0;  // closed: OpenSSL wanted to write after the takeover
+  };
+  static WriterCounters Counters();
+
+  // Lets the connections of `ctx` learn their server application traffic secret (installs the
+  // keylog callback; the secret goes to the connection's Core only, never to a log).
+  static void PrepareContext(SSL_CTX* ctx);
+
+  // OpenSSL's side: the SSL object, the received ciphertext it has not consumed yet, and the
+  // ciphertext it produced that is not sent yet. Heap-allocated so that the BIO's pointer to it
+  // survives moving the stream. Public for the BIO's callbacks and for tests that drive a
+  // connection without a socket.
+  struct Core {
+    enum class Step { kDone, kNeedRead, kFailed };
+
+    explicit Core(SSL_CTX* ctx);
+    Core(const Core&) = delete;
+    Core& operator=(const Core&) = delete;
+    ~Core();
+
+    SSL* ssl = nullptr;
+    std::unique_ptr<char[]> in;
+    size_t in_capacity = 0;
+    size_t in_begin = 0;
+    size_t in_end = 0;
+    std::string out;
+    std::string plain;   // small pieces of a write, gathered into full records (OpenSSL's path)
+    std::string secret;  // SERVER_TRAFFIC_SECRET_0 until the takeover decision, then wiped
+    std::optional<crypto::Tls13RecordSealer> writer;  // our writer, after the takeover
+    bool handshake_done = false;                      // the takeover was decided (once)
+    bool failed = false;  // nothing may be written any more (OpenSSL output after takeover)
+    std::vector<std::string_view> pieces;  // a write's buffers, for the writer
+
+    // Appends bytes read off the socket (or by the protocol detection).
+    void Received(boost::asio::const_buffer bytes);
+    // Room at the end of `in` for the next socket read (compacts or grows as needed).
+    boost::asio::mutable_buffer ReadSpace();
+    void Filled(size_t n) { in_end += n; }
+    // After `out` went to the socket: empties it, and frees it after a large answer so that an
+    // idle connection does not keep megabytes.
+    void Sent();
+    // Encrypts all of `pieces` into `out`: our writer's records after the takeover, OpenSSL's
+    // otherwise. False on a failure (the connection must end).
+    bool WritePieces();
+    // OpenSSL's path: encrypts `data` (appends records to `out`); false on an OpenSSL failure.
+    bool Encrypt(const char* data, size_t size);
+    // Gathers small pieces so that records are full; Flush encrypts what is gathered.
+    bool Write(const char* data, size_t size);
+    bool FlushPlain();
+
+    // One SSL_do_handshake; kNeedRead when more bytes must come from the peer. On completion
+    // decides whether our writer takes over.
+    Step Handshake(boost::beast::error_code& ec);
+    // SSL_read into [data, data+size) while bytes are at hand, `*got` what was read: kDone when
+    // the range is full, kNeedRead when the received bytes are used up.
+    Step Read(char* data, size_t size, size_t* got, boost::beast::error_code& ec);
+    // Puts close_notify into the output (ours after the takeover).
+    void Shutdown();
+    boost::beast::error_code SslError(int ret);
+
+   private:
+    // After the handshake: verifies the records OpenSSL wrote with the application key (`tail`,
+    // this step's output) and starts our writer after them, or leaves OpenSSL's in place.
+    void TakeOver(std::string_view tail);
+  };
 
   // Completes the handshake; `received` are bytes already read off the socket (the protocol
   // detection's), all of which this stream takes over. Handler: void(error_code).
@@ -78,43 +165,8 @@ class TlsStream {
     return boost::asio::async_compose<Handler, void(error_code)>(ShutdownOp{*this}, handler, next_);
   }
 
-  // OpenSSL's side: the SSL object, the received ciphertext it has not consumed yet, and the
-  // ciphertext it produced that is not sent yet. Heap-allocated so that the BIO's pointer to it
-  // survives moving the stream. Public for the BIO's callbacks only.
-  struct Core {
-    SSL* ssl = nullptr;
-    std::unique_ptr<char[]> in;
-    size_t in_capacity = 0;
-    size_t in_begin = 0;
-    size_t in_end = 0;
-    std::string out;
-    std::string plain;  // small pieces of a write, gathered into full records
-
-    // Appends bytes read off the socket (or by the protocol detection).
-    void Received(boost::asio::const_buffer bytes);
-    // Room at the end of `in` for the next socket read (compacts or grows as needed).
-    boost::asio::mutable_buffer ReadSpace();
-    void Filled(size_t n) { in_end += n; }
-    // After `out` went to the socket: empties it, and frees it after a large answer so that an
-    // idle connection does not keep megabytes.
-    void Sent();
-    // Encrypts `data` (appends records to `out`); false on an OpenSSL failure.
-    bool Encrypt(const char* data, size_t size);
-    // Gathers small pieces so that records are full; Flush encrypts what is gathered.
-    bool Write(const char* data, size_t size);
-    bool FlushPlain();
-  };
-
  private:
-  enum class Step { kDone, kNeedRead, kFailed };
-  // One SSL_do_handshake; kNeedRead when more bytes must come from the peer.
-  Step Handshake(error_code& ec);
-  // SSL_read into [data, data+size) while bytes are at hand, `*got` what was read: kDone when
-  // the range is full, kNeedRead when the received bytes are used up.
-  Step Read(char* data, size_t size, size_t* got, error_code& ec);
-  error_code SslError(int ret);
-  // Puts close_notify into the output.
-  void Shutdown();
+  using Step = Core::Step;
 
   template <class Self>
   void ReadSocket(Self& self) {
@@ -149,7 +201,7 @@ class TlsStream {
         if (ec) return self.complete(ec);
         s.core_->Filled(n);
       }
-      step = s.Handshake(failure);
+      step = s.core_->Handshake(failure);
       if (!s.core_->out.empty()) {  // handshake messages, or the alert of a failure
         state = kWriting;
         return s.SendOut(self);
@@ -188,7 +240,7 @@ class TlsStream {
       Step step = Step::kDone;
       for (auto buffer : boost::beast::buffers_range_ref(buffers)) {
         size_t n_read = 0;
-        step = s.Read(static_cast<char*>(buffer.data()), buffer.size(), &n_read, result);
+        step = s.core_->Read(static_cast<char*>(buffer.data()), buffer.size(), &n_read, result);
         got += n_read;
         if (step != Step::kDone) break;
       }
@@ -225,14 +277,13 @@ class TlsStream {
         s.core_->Sent();
         return self.complete(ec, ec ? 0 : total);
       }
+      s.core_->pieces.clear();
       for (auto buffer : boost::beast::buffers_range_ref(buffers)) {
-        if (!s.core_->Write(static_cast<const char*>(buffer.data()), buffer.size())) {
-          result = s.SslError(-1);
-          break;
-        }
+        s.core_->pieces.emplace_back(static_cast<const char*>(buffer.data()), buffer.size());
         total += buffer.size();
       }
-      if (!result && !s.core_->FlushPlain()) result = s.SslError(-1);
+      if (!s.core_->WritePieces()) result = s.core_->SslError(-1);
+      s.core_->pieces.clear();
       if (result) {
         s.core_->Sent();
         s.core_->plain.clear();
@@ -255,7 +306,7 @@ class TlsStream {
         s.core_->Sent();
         return self.complete(ec);
       }
-      s.Shutdown();
+      s.core_->Shutdown();
       writing = true;
       if (s.core_->out.empty()) {
         return boost::asio::post(s.next_.get_executor(), std::move(self));

@@ -2,6 +2,8 @@
 // on one keep-alive connection, TLS 1.2 and 1.3, close_notify at the end of a connection, a
 // client that stops reading, and garbage instead of TLS records.
 
+#include "server/tls_stream.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
@@ -131,6 +133,28 @@ TEST_F(TlsStreamTest, LargeBodiesAndAnswersOnOneConnection) {
       EXPECT_TRUE(res.body() == body + body) << "version " << version << ", size " << size;
     }
   }
+}
+
+// TLS 1.3 with AES-GCM answers through the stream's own record writer (tls_record_writer_test
+// covers it record by record); TLS 1.2 stays with OpenSSL's.
+TEST_F(TlsStreamTest, Tls13AnswersGoThroughOurRecordWriterAndTls12ThroughOpenSsl) {
+  auto before = TlsStream::Counters();
+  auto tls13 = Connect(TLS1_3_VERSION);
+  std::string body = Pattern(300000, 11);
+  http::request<http::string_body> req{http::verb::post, "/echo", 11};
+  req.body() = body;
+  auto res = Exchange(*tls13, std::move(req));
+  EXPECT_TRUE(res.body() == body + body);
+  auto after13 = TlsStream::Counters();
+  auto tls12 = Connect(TLS1_2_VERSION);
+  auto res12 = Exchange(*tls12, http::request<http::string_body>{http::verb::get, "/", 11});
+  EXPECT_EQ(res12.body(), "ok");
+  auto after12 = TlsStream::Counters();
+
+  EXPECT_EQ(after13.taken_over, before.taken_over + 1);
+  EXPECT_EQ(after13.not_verified, before.not_verified);
+  EXPECT_EQ(after12.openssl_path, after13.openssl_path + 1);
+  EXPECT_EQ(after12.taken_over, after13.taken_over);
 }
 
 TEST_F(TlsStreamTest, ConnectionCloseEndsWithCloseNotify) {
