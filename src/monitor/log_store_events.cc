@@ -372,7 +372,7 @@ Result<FilterPage> LogStore::FilterLogEvents(std::string_view region,
   EventFields fields("");
   size_t bytes = 0;
   for (const Candidate& c : candidates) {
-    fields.Reset(c.event->message);
+    fields.Reset(c.event->message, c.event->message.capacity());
     if (!Matches(pattern, fields)) continue;
     if (page.events.size() == query.limit ||
         (!page.events.empty() && bytes + c.event->message.size() + 26 > (1u << 20))) {
