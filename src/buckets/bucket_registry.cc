@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "api/protocol/json_value.h"
+#include "buckets/internal/key_walk.h"
 #include "buckets/internal/s3_client.h"
 #include "buckets/internal/sidecar.h"
 #include "common/encoding.h"
@@ -297,35 +298,61 @@ Status CollectKeys(FileSystem& fs, const std::string& dir, const std::string& pr
   return Status::Ok();
 }
 
-// Visits the keys of the regular files under `dir` (as `base` + relative path) in ascending byte
-// order, entering a subdirectory only when `enter(its key prefix, ending in '/')` says so; stops
-// as soon as `visit(key)` returns false (and sets *stopped). Siblings are ordered by their key
-// prefix ("name/" for a directory), which orders every key below them: "a-b" < "a/1".
-Status WalkKeysInOrder(FileSystem& fs, const std::string& dir, const std::string& base,
+}  // namespace
+
+namespace internal {
+
+Status WalkKeysInOrder(FileSystem& fs, const std::string& objects_dir,
+                       const std::string& versions_dir, const std::string& base,
                        const std::function<bool(const std::string&)>& enter,
-                       const std::function<bool(const std::string&)>& visit, bool* stopped) {
-  OT_ASSIGN_OR_RETURN(auto names, fs.List(dir));
+                       const std::function<bool(const WalkedKey&)>& visit, bool* stopped) {
   struct Entry {
-    std::string key;
-    std::string path;
-    bool is_dir;
+    std::string key;  // ends in '/' for a folder
+    std::string object_path;
+    std::string versions_path;
+    bool folder;
   };
   std::vector<Entry> entries;
-  entries.reserve(names.size());
-  for (const std::string& name : names) {
-    if (name.starts_with(kTempPrefix)) continue;  // a crashed atomic write's leftover
-    std::string path = dir + "/" + name;
-    const bool is_dir = IsDir(fs, path);
-    entries.push_back({base + name + (is_dir ? "/" : ""), std::move(path), is_dir});
+  if (!objects_dir.empty()) {
+    OT_ASSIGN_OR_RETURN(auto names, fs.List(objects_dir));
+    entries.reserve(names.size());
+    for (const std::string& name : names) {
+      if (name.starts_with(kTempPrefix)) continue;  // a crashed atomic write's leftover
+      std::string path = objects_dir + "/" + name;
+      const bool folder = IsDir(fs, path);
+      entries.push_back({base + name + (folder ? "/" : ""), std::move(path), "", folder});
+    }
+  }
+  if (!versions_dir.empty()) {
+    auto names = fs.List(versions_dir);
+    for (const std::string& name : names.ok() ? *names : std::vector<std::string>()) {
+      std::string path = versions_dir + "/" + name;
+      if (name.starts_with(kTempPrefix) || !IsDir(fs, path)) continue;  // a version's own file
+      if (name.ends_with(kVersionsSuffix) && name.size() > kVersionsSuffix.size()) {
+        entries.push_back(
+            {base + name.substr(0, name.size() - kVersionsSuffix.size()), "", path, false});
+      }
+      entries.push_back({base + name + "/", "", std::move(path), true});
+    }
   }
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.key < b.key; });
-  for (const Entry& e : entries) {
-    if (e.is_dir) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    // The same key or folder in both trees: one entry with both paths.
+    if (i + 1 < entries.size() && entries[i + 1].key == e.key) {
+      Entry& next = entries[i + 1];
+      if (e.object_path.empty()) e.object_path = std::move(next.object_path);
+      if (e.versions_path.empty()) e.versions_path = std::move(next.versions_path);
+      ++i;
+    }
+    if (e.folder) {
       if (!enter(e.key)) continue;
-      OT_RETURN_IF_ERROR(WalkKeysInOrder(fs, e.path, e.key, enter, visit, stopped));
+      OT_RETURN_IF_ERROR(
+          WalkKeysInOrder(fs, e.object_path, e.versions_path, e.key, enter, visit, stopped));
       if (*stopped) return Status::Ok();
-    } else if (!visit(e.key)) {
+    } else if (!visit(WalkedKey{std::move(e.key), std::move(e.object_path),
+                                std::move(e.versions_path)})) {
       *stopped = true;
       return Status::Ok();
     }
@@ -333,7 +360,24 @@ Status WalkKeysInOrder(FileSystem& fs, const std::string& dir, const std::string
   return Status::Ok();
 }
 
-}  // namespace
+bool FolderCanHoldPageKeys(std::string_view folder, std::string_view prefix,
+                           std::string_view delimiter, std::string_view after,
+                           const std::vector<std::string>& common_prefixes) {
+  if (!folder.starts_with(prefix) && !prefix.starts_with(folder)) return false;
+  if (folder <= after && !after.starts_with(folder)) return false;  // every key below is <= after
+  if (!delimiter.empty() && folder.starts_with(prefix)) {
+    size_t pos = folder.find(delimiter, prefix.size());
+    if (pos != std::string_view::npos && pos + delimiter.size() <= folder.size()) {
+      // Every key below rolls up into `entry`.
+      std::string_view entry = folder.substr(0, pos + delimiter.size());
+      if (entry <= after) return false;
+      if (!common_prefixes.empty() && common_prefixes.back() == entry) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace internal
 
 Result<std::vector<std::string>> BucketRegistry::ListLocalKeys(std::string_view bucket) const {
   OT_ASSIGN_OR_RETURN(BucketInfo info, Get(bucket));
@@ -730,21 +774,11 @@ Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
   const std::string& delim = options.delimiter;
   size_t count = 0;
   std::vector<std::string> page_keys;
-  auto enter = [&](const std::string& p) {
-    if (!p.starts_with(prefix) && !prefix.starts_with(p)) return false;
-    if (p <= after && !after.starts_with(p)) return false;  // every key below is <= after
-    if (!delim.empty() && p.starts_with(prefix)) {
-      size_t pos = p.find(delim, prefix.size());
-      if (pos != std::string::npos && pos + delim.size() <= p.size()) {
-        // Every key below rolls up into `entry`.
-        std::string_view entry(p.data(), pos + delim.size());
-        if (entry <= after) return false;
-        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) return false;
-      }
-    }
-    return true;
+  auto enter = [&](const std::string& folder) {
+    return internal::FolderCanHoldPageKeys(folder, prefix, delim, after, page.common_prefixes);
   };
-  auto visit = [&](const std::string& key) {
+  auto visit = [&](const internal::WalkedKey& walked) {
+    const std::string& key = walked.key;
     if (!key.starts_with(prefix) || key <= after) return true;
     std::string entry;
     bool rolled = false;
@@ -776,7 +810,7 @@ Result<ObjectListing> BucketRegistry::ListObjects(std::string_view bucket,
     if (!base.empty()) dir += "/" + base.substr(0, base.size() - 1);
     if (env_.fs.Exists(dir) && IsDir(env_.fs, dir)) {
       bool stopped = false;
-      OT_RETURN_IF_ERROR(WalkKeysInOrder(env_.fs, dir, base, enter, visit, &stopped));
+      OT_RETURN_IF_ERROR(internal::WalkKeysInOrder(env_.fs, dir, "", base, enter, visit, &stopped));
     }
   }
   for (const std::string& key : page_keys) {

@@ -14,6 +14,7 @@
 #include "api/protocol/json_value.h"
 #include "buckets/bucket_registry.h"
 #include "buckets/internal/found_version.h"
+#include "buckets/internal/key_walk.h"
 #include "buckets/internal/sidecar.h"
 #include "common/encoding.h"
 #include "common/json_writer.h"
@@ -22,13 +23,13 @@
 namespace ot::buckets {
 namespace {
 
+using internal::kVersionsSuffix;
 using internal::ParseSidecar;
 using internal::Sidecar;
 using internal::SidecarJson;
 
 constexpr std::string_view kVersioningDir = "_versioning";
 constexpr std::string_view kVersionsDir = "_versions";
-constexpr std::string_view kVersionsSuffix = ".versions";
 constexpr std::string_view kTempPrefix = ".ot-tmp-";  // the registry's atomic-write leftovers
 
 std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
@@ -650,42 +651,13 @@ uint64_t FileSizeOr0(FileSystem& fs, const std::string& path) {
   return size.ok() ? *size : 0;
 }
 
-// Keys under `dir` (a directory of the bucket's object tree): regular files, as prefix + path.
-void WalkObjects(FileSystem& fs, const std::string& dir, const std::string& prefix,
-                 std::vector<std::string>* keys) {
+// Whether the versions directory `dir` holds a file (a version or a delete marker's sidecar),
+// not only the folders of deeper keys (or nothing, left by a crash).
+bool HoldsFile(FileSystem& fs, const std::string& dir) {
   auto names = fs.List(dir);
-  if (!names.ok()) return;
-  for (const std::string& name : *names) {
-    if (name.starts_with(kTempPrefix)) continue;
-    std::string path = dir + "/" + name;
-    if (fs.List(path).ok()) {
-      WalkObjects(fs, path, prefix + name + "/", keys);
-    } else {
-      keys->push_back(prefix + name);
-    }
-  }
-}
-
-// Keys that have older versions under `dir` (a directory of the versions tree): every
-// "<name>.versions" directory holding a file is key prefix + name; every directory is also a
-// level of deeper keys.
-void WalkVersions(FileSystem& fs, const std::string& dir, const std::string& prefix,
-                  std::vector<std::string>* keys) {
-  auto names = fs.List(dir);
-  if (!names.ok()) return;
-  for (const std::string& name : *names) {
-    std::string path = dir + "/" + name;
-    auto sub = fs.List(path);
-    if (!sub.ok()) continue;  // a version file: the caller saw its directory
-    if (name.ends_with(kVersionsSuffix)) {
-      std::string key_name = name.substr(0, name.size() - kVersionsSuffix.size());
-      bool has_file = std::any_of(sub->begin(), sub->end(), [&](const std::string& n) {
-        return !fs.List(path + "/" + n).ok();
-      });
-      if (has_file) keys->push_back(prefix + key_name);
-    }
-    WalkVersions(fs, path, prefix + name + "/", keys);
-  }
+  if (!names.ok()) return false;
+  return std::any_of(names->begin(), names->end(),
+                     [&](const std::string& n) { return !fs.List(dir + "/" + n).ok(); });
 }
 
 }  // namespace
@@ -699,60 +671,72 @@ Result<VersionListing> BucketRegistry::ListObjectVersions(
   }
   VersionListing page;
   if (options.max_keys <= 0) return page;
-  // Walk only the directories the prefix names, as ListObjects does.
+  // Walk only the directories the prefix names, as ListObjects does, and of them only the
+  // folders that can hold a key of this page, in key order over both trees (the current
+  // versions' and the older ones'), stopping once the page is full: a page costs what it shows.
   const std::string& prefix = options.prefix;
+  const std::string& marker = options.key_marker;
+  const std::string& delim = options.delimiter;
   size_t cut = prefix.rfind('/');
   std::string base = cut == std::string::npos ? "" : prefix.substr(0, cut + 1);
-  std::vector<std::string> keys;
-  std::shared_lock tree(tree_mu_);
-  if (base.empty() || StorableKey(std::string_view(base).substr(0, base.size() - 1))) {
-    std::string sub = base.empty() ? "" : "/" + base.substr(0, base.size() - 1);
-    WalkObjects(env_.fs, LocalPath(bucket) + sub, base, &keys);
-    // In the versions tree, the levels above a key are its plain segments too.
-    WalkVersions(env_.fs, VersionsRoot(bucket) + sub, base, &keys);
-  }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  const std::string& delim = options.delimiter;
   size_t count = 0;
   auto full = [&] { return count == static_cast<size_t>(options.max_keys); };
-  for (const std::string& key : keys) {
-    if (!key.starts_with(prefix) || key < options.key_marker) continue;
-    if (key == options.key_marker && options.version_id_marker.empty()) continue;
+  Status failed = Status::Ok();
+  auto enter = [&](const std::string& folder) {
+    return internal::FolderCanHoldPageKeys(folder, prefix, delim, marker, page.common_prefixes);
+  };
+  auto visit = [&](const internal::WalkedKey& walked) {
+    const std::string& key = walked.key;
+    if (!key.starts_with(prefix) || key < marker) return true;
+    if (key == marker && options.version_id_marker.empty()) return true;
     if (!delim.empty()) {
       size_t pos = key.find(delim, prefix.size());
       if (pos != std::string::npos) {
         std::string entry = key.substr(0, pos + delim.size());
-        if (entry <= options.key_marker) continue;  // on an earlier page
-        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) continue;
+        if (entry <= marker) return true;  // on an earlier page
+        if (!page.common_prefixes.empty() && page.common_prefixes.back() == entry) return true;
+        // A versions directory alone is a key only when it holds a version.
+        if (walked.object_path.empty() && !HoldsFile(env_.fs, walked.versions_path)) return true;
         if (full()) {
           page.truncated = true;
-          break;
+          return false;
         }
         ++count;
         page.common_prefixes.push_back(entry);
-        page.next_key_marker = entry;
+        page.next_key_marker = std::move(entry);
         page.next_version_id_marker.clear();
-        continue;
+        return true;
       }
     }
     // The key's versions, newest first: the current object, then the older ones by seq.
     std::vector<Sidecar> versions;
-    OT_ASSIGN_OR_RETURN(auto current, CurrentSidecar(bucket, key));
+    auto current = CurrentSidecar(bucket, key);
+    if (!current.ok()) {
+      failed = current.status();
+      return false;
+    }
     std::string path = LocalPath(bucket) + "/" + key;
     uint64_t current_size = 0;
-    if (current) {
-      current->version_id = VersionIdOf(*current);
-      if (current->etag_hex.empty()) {
+    const bool has_current = current->has_value();
+    if (has_current) {
+      Sidecar& s = **current;
+      s.version_id = VersionIdOf(s);
+      if (s.etag_hex.empty()) {
         auto bytes = env_.fs.ReadFile(path);
-        if (bytes.ok()) current->etag_hex = crypto::Md5Hex(*bytes);
+        if (bytes.ok()) s.etag_hex = crypto::Md5Hex(*bytes);
       }
       current_size = FileSizeOr0(env_.fs, path);
-      versions.push_back(std::move(*current));
+      versions.push_back(std::move(s));
     }
-    OT_ASSIGN_OR_RETURN(auto older, OlderVersions(bucket, key));
-    for (Sidecar& s : older) versions.push_back(std::move(s));
-    bool skipping = key == options.key_marker;  // until version_id_marker has passed
+    if (!walked.versions_path.empty()) {
+      auto older = OlderVersions(bucket, key);
+      if (!older.ok()) {
+        failed = older.status();
+        return false;
+      }
+      for (Sidecar& s : *older) versions.push_back(std::move(s));
+    }
+    bool skipping = key == marker;  // until version_id_marker has passed
     for (size_t i = 0; i < versions.size(); ++i) {
       const Sidecar& s = versions[i];
       if (skipping) {
@@ -761,7 +745,7 @@ Result<VersionListing> BucketRegistry::ListObjectVersions(
       }
       if (full()) {
         page.truncated = true;
-        break;
+        return false;
       }
       ++count;
       VersionEntry e;
@@ -773,16 +757,28 @@ Result<VersionListing> BucketRegistry::ListObjectVersions(
       e.last_modified = modified.ok() ? *modified : info.creation_date;
       if (!s.delete_marker) {
         e.etag = "\"" + s.etag_hex + "\"";
-        uint64_t size = i == 0 && current
+        uint64_t size = i == 0 && has_current
                             ? current_size
-                            : FileSizeOr0(env_.fs, VersionsDir(bucket, key) + "/" + s.version_id);
+                            : FileSizeOr0(env_.fs, walked.versions_path + "/" + s.version_id);
         e.size = s.sse_algorithm.empty() ? size : s.sse_size;
       }
       page.next_key_marker = key;
       page.next_version_id_marker = e.version_id;
       page.versions.push_back(std::move(e));
     }
-    if (page.truncated) break;
+    return true;
+  };
+  std::shared_lock tree(tree_mu_);
+  if (base.empty() || StorableKey(std::string_view(base).substr(0, base.size() - 1))) {
+    std::string sub = base.empty() ? "" : "/" + base.substr(0, base.size() - 1);
+    std::string objects_dir = LocalPath(bucket) + sub;
+    std::string versions_dir = VersionsRoot(bucket) + sub;
+    if (!env_.fs.List(objects_dir).ok()) objects_dir.clear();
+    if (!env_.fs.List(versions_dir).ok()) versions_dir.clear();
+    bool stopped = false;
+    OT_RETURN_IF_ERROR(internal::WalkKeysInOrder(env_.fs, objects_dir, versions_dir, base, enter,
+                                                 visit, &stopped));
+    OT_RETURN_IF_ERROR(failed);
   }
   if (!page.truncated) {
     page.next_key_marker.clear();

@@ -16,6 +16,7 @@ namespace {
 
 using ot::testing::HasError;
 using ot::testing::IsOk;
+using testing::CountingFileSystem;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
@@ -148,53 +149,6 @@ TEST_F(ObjectsTest, MaxKeysTruncatesAndMarkersResumeAcrossCommonPrefixes) {
   EXPECT_FALSE(zero.truncated);
   EXPECT_THAT(Keys(List("", "", "zzz")), IsEmpty());
 }
-
-// The real file system, counting directory listings.
-class CountingFileSystem final : public FileSystem {
- public:
-  Result<std::unique_ptr<WritableFile>> OpenAppend(const std::string& p) override {
-    return real_.OpenAppend(p);
-  }
-  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& p) override {
-    ++opens;
-    return real_.OpenRead(p);
-  }
-  Result<std::string> ReadFile(const std::string& p) override {
-    ++whole_reads;
-    return real_.ReadFile(p);
-  }
-  Status WriteFileAtomic(const std::string& p, std::string_view data, uint32_t mode) override {
-    return real_.WriteFileAtomic(p, data, mode);
-  }
-  Status Truncate(const std::string& p, uint64_t size) override { return real_.Truncate(p, size); }
-  Status Remove(const std::string& p) override { return real_.Remove(p); }
-  Status Rename(const std::string& a, const std::string& b) override { return real_.Rename(a, b); }
-  Status SyncDir(const std::string& d) override { return real_.SyncDir(d); }
-  Status CreateDirs(const std::string& d) override { return real_.CreateDirs(d); }
-  Result<std::vector<std::string>> List(const std::string& d) override {
-    ++lists;
-    return real_.List(d);
-  }
-  bool Exists(const std::string& p) override {
-    ++exists;
-    return real_.Exists(p);
-  }
-  Result<uint64_t> FileSize(const std::string& p) override {
-    ++stats;
-    return real_.FileSize(p);
-  }
-
-  void Reset() { lists = opens = whole_reads = exists = stats = 0; }
-
-  int lists = 0;
-  int opens = 0;        // OpenRead
-  int whole_reads = 0;  // ReadFile (a sidecar)
-  int exists = 0;
-  int stats = 0;  // FileSize
-
- private:
-  FileSystem& real_ = RealFileSystem();
-};
 
 // A page walks only the directories that can hold its keys, and stops once it is full: over
 // 20 folders of 20 keys, a 5-key page from the middle lists the bucket's root, one folder, and

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -30,6 +31,77 @@ class MemRegistryStore final : public RegistryStore {
     return out;
   }
   std::map<std::string, BucketInfo> rows;
+};
+
+// The real file system, counting directory listings and reads (what a listing page or a GET
+// costs). With `sync` false it skips fsyncs, to set up thousands of versions quickly.
+class CountingFileSystem final : public FileSystem {
+ public:
+  explicit CountingFileSystem(bool sync = true) : sync_(sync) {}
+
+  Result<std::unique_ptr<WritableFile>> OpenAppend(const std::string& p) override {
+    OT_ASSIGN_OR_RETURN(auto f, real_.OpenAppend(p));
+    if (sync_) return f;
+    return std::unique_ptr<WritableFile>(std::make_unique<NoSyncFile>(std::move(f)));
+  }
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& p) override {
+    ++opens;
+    return real_.OpenRead(p);
+  }
+  Result<std::string> ReadFile(const std::string& p) override {
+    ++whole_reads;
+    return real_.ReadFile(p);
+  }
+  Status WriteFileAtomic(const std::string& p, std::string_view data, uint32_t mode) override {
+    if (sync_) return real_.WriteFileAtomic(p, data, mode);
+    {
+      std::ofstream out(p + ".tmp", std::ios::binary | std::ios::trunc);
+      out.write(data.data(), static_cast<std::streamsize>(data.size()));
+      if (!out) return Status(Error::kIoError, "write " + p + ".tmp");
+    }
+    return real_.Rename(p + ".tmp", p);
+  }
+  Status Truncate(const std::string& p, uint64_t size) override { return real_.Truncate(p, size); }
+  Status Remove(const std::string& p) override { return real_.Remove(p); }
+  Status Rename(const std::string& a, const std::string& b) override { return real_.Rename(a, b); }
+  Status SyncDir(const std::string& d) override { return sync_ ? real_.SyncDir(d) : Status::Ok(); }
+  Status CreateDirs(const std::string& d) override { return real_.CreateDirs(d); }
+  Result<std::vector<std::string>> List(const std::string& d) override {
+    ++lists;
+    return real_.List(d);
+  }
+  bool Exists(const std::string& p) override {
+    ++exists;
+    return real_.Exists(p);
+  }
+  Result<uint64_t> FileSize(const std::string& p) override {
+    ++stats;
+    return real_.FileSize(p);
+  }
+
+  void Reset() { lists = opens = whole_reads = exists = stats = 0; }
+
+  int lists = 0;
+  int opens = 0;        // OpenRead
+  int whole_reads = 0;  // ReadFile (a sidecar)
+  int exists = 0;
+  int stats = 0;  // FileSize
+
+ private:
+  class NoSyncFile final : public WritableFile {
+   public:
+    explicit NoSyncFile(std::unique_ptr<WritableFile> f) : f_(std::move(f)) {}
+    Status Append(std::string_view data) override { return f_->Append(data); }
+    Status Sync() override { return Status::Ok(); }
+    Status Close() override { return f_->Close(); }
+    uint64_t Size() const override { return f_->Size(); }
+
+   private:
+    std::unique_ptr<WritableFile> f_;
+  };
+
+  FileSystem& real_ = RealFileSystem();
+  bool sync_;
 };
 
 }  // namespace ot::buckets::testing
