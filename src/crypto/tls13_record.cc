@@ -22,8 +22,16 @@ unsigned char* U(char* p) { return reinterpret_cast<unsigned char*>(p); }
 const char* DigestName(Tls13Suite suite) {
   return suite == Tls13Suite::kAes128GcmSha256 ? "SHA256" : "SHA384";
 }
+// Fetched once: OpenSSL 3 looks a legacy EVP_aes_*_gcm() up in its provider on every init, and
+// EVP_KDF_fetch on every call, which costs a connection's takeover more than the crypto itself.
 const EVP_CIPHER* Cipher(Tls13Suite suite) {
-  return suite == Tls13Suite::kAes128GcmSha256 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
+  static EVP_CIPHER* const aes128 = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
+  static EVP_CIPHER* const aes256 = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return suite == Tls13Suite::kAes128GcmSha256 ? aes128 : aes256;
+}
+EVP_KDF* Hkdf() {
+  static EVP_KDF* const kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  return kdf;
 }
 size_t KeyBytes(Tls13Suite suite) { return suite == Tls13Suite::kAes128GcmSha256 ? 16 : 32; }
 size_t HashBytes(Tls13Suite suite) { return suite == Tls13Suite::kAes128GcmSha256 ? 32 : 48; }
@@ -72,10 +80,8 @@ Result<std::string> Tls13ExpandLabel(Tls13Suite suite, std::string_view secret,
   info.push_back(static_cast<char>(context.size()));
   info.append(context);
 
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
-  if (kdf == nullptr) return Status(Error::kInternal, "OpenSSL has no HKDF");
-  EVP_KDF_CTX* kctx = EVP_KDF_CTX_new(kdf);
-  EVP_KDF_free(kdf);
+  if (Hkdf() == nullptr) return Status(Error::kInternal, "OpenSSL has no HKDF");
+  EVP_KDF_CTX* kctx = EVP_KDF_CTX_new(Hkdf());
   if (kctx == nullptr) return Status(Error::kInternal, "cannot make an HKDF context");
   int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
   std::string digest = DigestName(suite);
@@ -107,16 +113,26 @@ Result<Tls13TrafficKey> Tls13DeriveTrafficKey(Tls13Suite suite, std::string_view
 
 Result<Tls13RecordSealer> Tls13RecordSealer::Create(Tls13Suite suite, std::string_view secret,
                                                     uint64_t first_sequence) {
+  OT_ASSIGN_OR_RETURN(auto key, Tls13DeriveTrafficKey(suite, secret));
+  auto sealer = Create(suite, key, first_sequence);
+  OPENSSL_cleanse(key.key.data(), key.key.size());
+  return sealer;
+}
+
+Result<Tls13RecordSealer> Tls13RecordSealer::Create(Tls13Suite suite, const Tls13TrafficKey& key,
+                                                    uint64_t first_sequence) {
   if (first_sequence >= kTls13RecordLimit) {
     return Status(Error::kLimitExceeded, "the TLS record limit of this key is reached");
   }
-  OT_ASSIGN_OR_RETURN(auto key, Tls13DeriveTrafficKey(suite, secret));
+  if (key.key.size() != KeyBytes(suite) || key.iv.size() != kTls13IvBytes) {
+    return Status(Error::kInternal, "the traffic key does not fit the suite");
+  }
   auto state = std::make_unique<Tls13CipherState>();
   state->ctx.reset(EVP_CIPHER_CTX_new());
   std::memcpy(state->iv.data(), key.iv.data(), kTls13IvBytes);
-  bool ok = state->ctx != nullptr && EVP_EncryptInit_ex(state->ctx.get(), Cipher(suite), nullptr,
-                                                        U(key.key.data()), state->iv.data()) == 1;
-  OPENSSL_cleanse(key.key.data(), key.key.size());
+  bool ok = state->ctx != nullptr && Cipher(suite) != nullptr &&
+            EVP_EncryptInit_ex(state->ctx.get(), Cipher(suite), nullptr, U(key.key.data()),
+                               state->iv.data()) == 1;
   if (!ok) return Status(Error::kInternal, "cannot set up AES-GCM for TLS records");
   return Tls13RecordSealer(std::move(state), first_sequence);
 }
@@ -229,7 +245,7 @@ Result<Tls13Opened> Tls13OpenRecord(Tls13Suite suite, const Tls13TrafficKey& key
   int len = 0;
   std::string tag(record.substr(record.size() - kTls13TagBytes));
   bool ok =
-      ctx != nullptr &&
+      ctx != nullptr && Cipher(suite) != nullptr &&
       EVP_DecryptInit_ex(ctx.get(), Cipher(suite), nullptr, U(key.key.data()), nonce.data()) == 1 &&
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(record.data()), kTls13HeaderBytes) == 1 &&
       EVP_DecryptUpdate(ctx.get(), U(plain.data()), &len, U(record.data() + kTls13HeaderBytes),

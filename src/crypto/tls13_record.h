@@ -67,6 +67,9 @@ class Tls13RecordSealer {
   // of records already written under this secret).
   static Result<Tls13RecordSealer> Create(Tls13Suite suite, std::string_view secret,
                                           uint64_t first_sequence);
+  // The same from the secret's derived key (Tls13DeriveTrafficKey).
+  static Result<Tls13RecordSealer> Create(Tls13Suite suite, const Tls13TrafficKey& key,
+                                          uint64_t first_sequence);
   Tls13RecordSealer(Tls13RecordSealer&&) noexcept;
   Tls13RecordSealer& operator=(Tls13RecordSealer&&) noexcept;
   Tls13RecordSealer(const Tls13RecordSealer&) = delete;

@@ -277,7 +277,7 @@ void TlsStream::Core::TakeOver(std::string_view tail) {
     ++sequence;
   }
   if (ok) {
-    auto sealer = crypto::Tls13RecordSealer::Create(suite, key_secret, sequence);
+    auto sealer = crypto::Tls13RecordSealer::Create(suite, *key, sequence);
     if (sealer.ok()) {
       writer.emplace(std::move(*sealer));
     } else {

@@ -196,6 +196,11 @@ TEST(Tls13Record, RefusesToPassTheRecordLimit) {
 TEST(Tls13Record, RefusesASecretOfTheWrongLength) {
   EXPECT_THAT(Tls13RecordSealer::Create(Tls13Suite::kAes256GcmSha384, kServerAppSecret, 0),
               HasError(Error::kInternal));
+  auto key128 = Tls13DeriveTrafficKey(Tls13Suite::kAes128GcmSha256, kServerAppSecret);
+  ASSERT_THAT(key128, IsOk());
+  EXPECT_THAT(Tls13RecordSealer::Create(Tls13Suite::kAes256GcmSha384, *key128, 0),
+              HasError(Error::kInternal));
+  EXPECT_THAT(Tls13RecordSealer::Create(Tls13Suite::kAes128GcmSha256, *key128, 0), IsOk());
 }
 
 }  // namespace
