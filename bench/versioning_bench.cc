@@ -1,10 +1,14 @@
 // What versioning costs a local bucket (issue 5 item 4): one PutObject of a 4 KiB log-file-sized
 // object into an unversioned vs a versioning-enabled bucket (the latter also moves the previous
 // version aside: one more sidecar write, a rename and directory syncs), and one 1000-entry page of
-// ListObjects vs ListObjectVersions over 1000 keys with two versions each. Real files under /tmp.
+// ListObjects vs ListObjectVersions over 1000 keys with two versions each; and paging through
+// ListObjectVersions over 24,000 delivery-named keys (50,400 versions and delete markers), as
+// `aws s3api list-object-versions` does, in pages of 1000 and 100. Real files under /tmp.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "buckets/bucket_registry.h"
@@ -20,14 +24,68 @@ class NoStore final : public ot::buckets::RegistryStore {
   }
 };
 
+// The real file system without fsync, to set up tens of thousands of versions quickly (setup
+// only: listing reads the same files either way).
+class NoSyncFileSystem final : public ot::FileSystem {
+ public:
+  class NoSyncFile final : public ot::WritableFile {
+   public:
+    explicit NoSyncFile(std::unique_ptr<ot::WritableFile> f) : f_(std::move(f)) {}
+    ot::Status Append(std::string_view data) override { return f_->Append(data); }
+    ot::Status Sync() override { return ot::Status::Ok(); }
+    ot::Status Close() override { return f_->Close(); }
+    uint64_t Size() const override { return f_->Size(); }
+
+   private:
+    std::unique_ptr<ot::WritableFile> f_;
+  };
+
+  ot::Result<std::unique_ptr<ot::WritableFile>> OpenAppend(const std::string& path) override {
+    OT_ASSIGN_OR_RETURN(auto f, real_.OpenAppend(path));
+    return std::unique_ptr<ot::WritableFile>(std::make_unique<NoSyncFile>(std::move(f)));
+  }
+  ot::Result<std::unique_ptr<ot::RandomAccessFile>> OpenRead(const std::string& path) override {
+    return real_.OpenRead(path);
+  }
+  ot::Result<std::string> ReadFile(const std::string& path) override {
+    return real_.ReadFile(path);
+  }
+  ot::Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t) override {
+    std::string tmp = path + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out.write(data.data(), static_cast<std::streamsize>(data.size()));
+      if (!out) return ot::Status(ot::Error::kIoError, "write " + tmp);
+    }
+    return real_.Rename(tmp, path);
+  }
+  ot::Status Truncate(const std::string& path, uint64_t size) override {
+    return real_.Truncate(path, size);
+  }
+  ot::Status Remove(const std::string& path) override { return real_.Remove(path); }
+  ot::Status Rename(const std::string& from, const std::string& to) override {
+    return real_.Rename(from, to);
+  }
+  ot::Status SyncDir(const std::string&) override { return ot::Status::Ok(); }
+  ot::Status CreateDirs(const std::string& dir) override { return real_.CreateDirs(dir); }
+  ot::Result<std::vector<std::string>> List(const std::string& dir) override {
+    return real_.List(dir);
+  }
+  bool Exists(const std::string& path) override { return real_.Exists(path); }
+  ot::Result<uint64_t> FileSize(const std::string& path) override { return real_.FileSize(path); }
+
+ private:
+  ot::FileSystem& real_ = ot::RealFileSystem();
+};
+
 struct Bucket {
-  explicit Bucket(const std::string& dir, bool versioned) {
+  explicit Bucket(const std::string& dir, bool versioned, ot::Env& env = ot::RealEnv()) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     ot::buckets::RegistryOptions options;
     options.dir = dir + "/buckets";
     options.meta_dir = dir + "/meta";
-    auto r = ot::buckets::BucketRegistry::Open(options, store, ot::RealEnv());
+    auto r = ot::buckets::BucketRegistry::Open(options, store, env);
     if (!r.ok()) return;
     registry = std::move(*r);
     if (!registry->Create("bench-b", "us-east-1", "111122223333").ok()) registry.reset();
@@ -89,6 +147,52 @@ void BM_ListPage(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ListPage)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Pages through every version of a bucket of 24,000 log files (120 day folders of 200), each
+// overwritten once and every tenth deleted (a delete marker): 50,400 entries. Each iteration is
+// one page, continuing from the previous page's NextKeyMarker/NextVersionIdMarker and starting
+// over after the last, so the pages measured are spread over the whole bucket.
+void BM_ListVersionsPaging(benchmark::State& state) {
+  static NoSyncFileSystem fs;
+  static ot::Env env{ot::RealEnv().clock, fs, ot::RealEnv().random};
+  static Bucket* b = [] {
+    auto* bucket = new Bucket("/tmp/ot_versioning_bench_paging", true, env);
+    if (!bucket->registry) return bucket;
+    for (int d = 0; d < 120; ++d) {
+      for (int f = 0; f < 200; ++f) {
+        char key[96];
+        std::snprintf(key, sizeof(key),
+                      "AWSLogs/111122223333/CloudTrail/us-east-1/2026/%02d/%02d/f%03d.json.gz",
+                      1 + d / 28, 1 + d % 28, f);
+        if (!bucket->Put(key, "one").ok() || !bucket->Put(key, "two").ok()) {
+          bucket->registry.reset();
+          return bucket;
+        }
+        if (f % 10 == 0 &&
+            !bucket->registry->DeleteVersion("bench-b", key, std::nullopt, {}).ok()) {
+          bucket->registry.reset();
+          return bucket;
+        }
+      }
+    }
+    return bucket;
+  }();
+  if (!b->registry) return state.SkipWithError("setup");
+  ot::buckets::ListVersionsOptions o;
+  o.max_keys = static_cast<int>(state.range(0));
+  size_t entries = 0;
+  for (auto _ : state) {
+    auto page = b->registry->ListObjectVersions("bench-b", o);
+    if (!page.ok() || page->versions.empty()) return state.SkipWithError("list");
+    entries += page->versions.size();
+    o.key_marker = page->truncated ? page->next_key_marker : "";
+    o.version_id_marker = page->truncated ? page->next_version_id_marker : "";
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["entries_per_page"] =
+      static_cast<double>(entries) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ListVersionsPaging)->Arg(1000)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
