@@ -42,10 +42,11 @@ class VersionsPagingTest : public ::testing::Test {
   // A new version of `key`; the model keeps every key's versions newest first.
   void Put(const std::string& key) {
     std::string version;
+    const std::string body = key + "#" + std::to_string(model_[key].size());
     PutObjectRequest put;
     put.bucket = kBucket;
     put.key = key;
-    put.body = key + "#" + std::to_string(model_[key].size());
+    put.body = body;  // a view: the string must outlive the call
     put.version_id_out = &version;
     ASSERT_THAT(reg_->PutObject(put), IsOk()) << key;
     Add(key, version.empty() ? "null" : version, false);
