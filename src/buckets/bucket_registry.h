@@ -291,8 +291,9 @@ class BucketRegistry {
   Status DeleteObject(std::string_view bucket, std::string_view key);
 
   // ---- Lifecycle, tagging and archive of local buckets (bucket_lifecycle.cc; docs/formats/
-  // buckets.md § Lifecycle). All: kNoSuchBucket; a remote bucket's lifecycle is its own service's
-  // to keep (kS3NotImplemented: ask that service).
+  // buckets.md § Lifecycle). All: kNoSuchBucket. A remote bucket's lifecycle is configured on,
+  // and applied by, the S3 service that holds it; these calls refuse it with S3's NotImplemented
+  // error (kS3NotImplemented) rather than keep a second copy that nothing would apply.
 
   // The configuration, kept in <meta_dir>/_lifecycle/<bucket>.json and removed with the bucket.
   // Get: kNoSuchLifecycleConfiguration when none. Delete: OK without one.
@@ -321,8 +322,9 @@ class BucketRegistry {
   Result<std::vector<LifecycleAction>> RunLifecycle(const LifecyclePassOptions& options);
 
   // ---- Versioning, MFA delete and object lock of local buckets (versioning.cc, object_lock.cc;
-  // docs/formats/buckets.md § Versioning). All: kNoSuchBucket; a remote bucket's versioning and
-  // locks are its own service's (kS3NotImplemented: ask that service).
+  // docs/formats/buckets.md § Versioning). All: kNoSuchBucket. A remote bucket's versioning and
+  // locks are enforced by the S3 service that holds it; these calls refuse it with S3's
+  // NotImplemented error (kS3NotImplemented), as a setting kept here would protect nothing there.
 
   // The bucket's versioning and object-lock settings (kUnversioned when never set).
   Result<VersioningConfig> GetVersioning(std::string_view bucket) const;
