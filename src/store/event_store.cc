@@ -1,5 +1,8 @@
 #include "store/event_store.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -206,6 +209,14 @@ class EventStoreImpl final : public EventStore {
 };
 
 void EventStoreImpl::WriterLoop() {
+  // A batch thread does not preempt the thread that woke it. A call that queues its record
+  // therefore keeps its core until it waits for something, and the calls that the core handles
+  // meanwhile join the same group commit instead of each paying a wakeup and an fsync. An idle
+  // server still commits at once: the waking thread goes on to wait for the commit.
+  {
+    sched_param param{};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
+  }
   std::vector<Request> group;
   std::unique_lock lock(queue_mu_);
   for (;;) {
