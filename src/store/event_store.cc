@@ -208,15 +208,25 @@ class EventStoreImpl final : public EventStore {
   std::atomic<uint64_t> fsyncs_{0}, fsync_micros_total_{0}, last_fsync_micros_{0};
 };
 
+// Groups of at least this many events make the writer commit as soon as it is woken (WriterLoop).
+constexpr size_t kPromptGroupEvents = 256;
+
 void EventStoreImpl::WriterLoop() {
-  // A batch thread does not preempt the thread that woke it. A call that queues its record
-  // therefore keeps its core until it waits for something, and the calls that the core handles
-  // meanwhile join the same group commit instead of each paying a wakeup and an fsync. An idle
-  // server still commits at once: the waking thread goes on to wait for the commit.
-  {
+  // The writer's scheduling follows what it commits. Many small groups (API calls recording
+  // themselves): it runs as a batch thread, which does not preempt the thread that woke it, so a
+  // call that queued its record keeps its core until it waits for something and the calls that
+  // core handles meanwhile join the same group instead of each paying a wakeup and an fsync. An
+  // idle server still commits at once, as the waking thread goes on to wait. Large groups (bulk
+  // ingest, already amortized): it runs as a normal thread and commits as soon as woken, since
+  // their few clients wait for each commit before sending more.
+  bool batch_policy = false;
+  auto set_policy = [&](bool batch) {
+    if (batch == batch_policy) return;
     sched_param param{};
-    pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
-  }
+    pthread_setschedparam(pthread_self(), batch ? SCHED_BATCH : SCHED_OTHER, &param);
+    batch_policy = batch;
+  };
+  set_policy(true);
   std::vector<Request> group;
   std::unique_lock lock(queue_mu_);
   for (;;) {
@@ -227,8 +237,11 @@ void EventStoreImpl::WriterLoop() {
     }
     group.swap(queue_);
     lock.unlock();
+    size_t events = 0;
+    for (const Request& r : group) events += r.batch.size();
     ProcessGroup(group);
     group.clear();
+    set_policy(events < kPromptGroupEvents);
     lock.lock();
   }
 }
