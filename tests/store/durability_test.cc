@@ -1,4 +1,8 @@
+#include <sched.h>
+
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -23,6 +27,37 @@ std::vector<NewEvent> Events(int from, int to, int minutes_ago = 1) {
 std::string LastSegment(StoreEnv& env) { return env.JournalDir() + "/" + env.Segments().back(); }
 
 uint64_t SizeOf(const std::string& path) { return *RealFileSystem().FileSize(path); }
+
+// How many of this process's threads run as SCHED_BATCH, once that is `want` (or after 5 s).
+int BatchThreadsOnceThere(int want) {
+  int n = -1;
+  for (int attempt = 0; attempt < 500 && n != want; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    n = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      if (sched_getscheduler(std::stoi(task.path().filename().string())) == SCHED_BATCH) ++n;
+    }
+  }
+  return n;
+}
+
+// The writer runs as a batch thread while it commits small groups (a call that queues its
+// record keeps its core, and the calls handled meanwhile share the fsync), and as a normal one
+// after a bulk group, whose client waits for it.
+TEST(EventStoreGroupCommit, WriterIsABatchThreadForSmallGroupsOnly) {
+  StoreEnv env;
+  ASSERT_EQ(BatchThreadsOnceThere(0), 0);
+  auto store = env.Open();
+
+  ASSERT_THAT(store->Append(Events(0, 1)), IsOk());
+  EXPECT_EQ(BatchThreadsOnceThere(1), 1);
+  ASSERT_THAT(store->Append(Events(1, 301)), IsOk());
+  EXPECT_EQ(BatchThreadsOnceThere(0), 0);
+  ASSERT_THAT(store->Append(Events(301, 303)), IsOk());
+  EXPECT_EQ(BatchThreadsOnceThere(1), 1);
+  store.reset();
+  EXPECT_EQ(BatchThreadsOnceThere(0), 0);
+}
 
 TEST(EventStoreDedupe, SkipsRepeatsWithinABatch) {
   StoreEnv env;
