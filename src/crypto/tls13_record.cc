@@ -185,13 +185,21 @@ Status Tls13RecordSealer::SealApplicationData(std::span<const std::string_view> 
                                               std::string* out) {
   size_t total = 0;
   for (auto p : pieces) total += p.size();
+  size_t at = out->size();
+  out->resize(at + Tls13SealedSize(total));
+  Status sealed = SealApplicationData(pieces, out->data() + at);
+  if (!sealed.ok()) out->resize(at);
+  return sealed;
+}
+
+Status Tls13RecordSealer::SealApplicationData(std::span<const std::string_view> pieces,
+                                              char* dest) {
+  size_t total = 0;
+  for (auto p : pieces) total += p.size();
   uint64_t records = (total + kTls13MaxPlaintext - 1) / kTls13MaxPlaintext;
   if (records > kTls13RecordLimit - next_) {
     return Status(Error::kLimitExceeded, "the TLS record limit of this key is reached");
   }
-  size_t at = out->size();
-  out->resize(at + Tls13SealedSize(total));
-  char* dest = out->data() + at;
   size_t piece = 0;
   size_t offset = 0;
   while (piece < pieces.size() && pieces[piece].empty()) ++piece;
@@ -208,18 +216,23 @@ Status Tls13RecordSealer::SealApplicationData(std::span<const std::string_view> 
 
 Status Tls13RecordSealer::SealRecord(Tls13ContentType type, std::string_view data,
                                      std::string* out) {
+  size_t at = out->size();
+  out->resize(at + Tls13RecordSize(std::min(data.size(), kTls13MaxPlaintext)));
+  Status sealed = SealRecord(type, data, out->data() + at);
+  if (!sealed.ok()) out->resize(at);
+  return sealed;
+}
+
+Status Tls13RecordSealer::SealRecord(Tls13ContentType type, std::string_view data, char* dest) {
   if (data.size() > kTls13MaxPlaintext) {
     return Status(Error::kInternal, "a TLS record holds at most 2^14 bytes");
   }
   if (next_ >= kTls13RecordLimit) {
     return Status(Error::kLimitExceeded, "the TLS record limit of this key is reached");
   }
-  size_t at = out->size();
-  out->resize(at + Tls13RecordSize(data.size()));
   size_t piece = 0;
   size_t offset = 0;
-  SealOne(type, std::span<const std::string_view>(&data, 1), &piece, &offset, data.size(),
-          out->data() + at);
+  SealOne(type, std::span<const std::string_view>(&data, 1), &piece, &offset, data.size(), dest);
   return Status();
 }
 

@@ -81,9 +81,14 @@ class Tls13RecordSealer {
   // is straight into `out`. kLimitExceeded, with nothing appended, when the records would pass
   // kTls13RecordLimit: the connection must end then.
   Status SealApplicationData(std::span<const std::string_view> pieces, std::string* out);
+  // The same into `dest`, which has room for Tls13SealedSize(the pieces' total size) bytes (for
+  // a buffer that grows without zero-filling); nothing is written on an error.
+  Status SealApplicationData(std::span<const std::string_view> pieces, char* dest);
 
   // Appends one record of `type` holding `data` (at most 2^14 bytes), e.g. an alert.
   Status SealRecord(Tls13ContentType type, std::string_view data, std::string* out);
+  // The same into `dest`, which has room for Tls13RecordSize(data.size()) bytes.
+  Status SealRecord(Tls13ContentType type, std::string_view data, char* dest);
 
   // The sequence number of the next record (for tests and counters).
   uint64_t next_sequence() const { return next_; }

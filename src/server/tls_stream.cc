@@ -177,15 +177,37 @@ net::mutable_buffer TlsStream::Core::ReadSpace() {
   return net::mutable_buffer(in.get() + in_end, std::min(kReadChunk, in_capacity - in_end));
 }
 
+char* TlsStream::SendBuffer::Grow(size_t n) {
+  if (capacity_ - size_ < n) {
+    size_t capacity = std::max(capacity_ * 2, size_ + n);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  size_ += n;
+  return data_.get() + size_ - n;
+}
+
+void TlsStream::SendBuffer::append(const char* bytes, size_t n) {
+  if (n > 0) std::memcpy(Grow(n), bytes, n);
+}
+
 void TlsStream::Core::Sent() {
   out.clear();
-  if (out.capacity() > kKeptOutput) std::string().swap(out);
+  if (out.capacity() > kKeptOutput) out.Free();
 }
 
 bool TlsStream::Core::WritePieces() {
   if (failed) return false;
   if (writer) {
-    if (writer->SealApplicationData(pieces, &out).ok()) return true;
+    size_t total = 0;
+    for (auto piece : pieces) total += piece.size();
+    size_t before = out.size();
+    if (writer->SealApplicationData(pieces, out.Grow(crypto::Tls13SealedSize(total))).ok()) {
+      return true;
+    }
+    out.Truncate(before);
     failed = true;  // the key's record limit: the connection ends, nothing more is written
     return false;
   }
@@ -231,7 +253,7 @@ TlsStream::Core::Step TlsStream::Core::Handshake(error_code& ec) {
   int ret = SSL_do_handshake(ssl);
   if (ret == 1) {
     // Decided once per connection: a second decision would restart the sequence numbers.
-    if (!handshake_done) TakeOver(std::string_view(out).substr(before));
+    if (!handshake_done) TakeOver(out.view().substr(before));
     handshake_done = true;
     return Step::kDone;
   }
@@ -303,7 +325,7 @@ TlsStream::Core::Step TlsStream::Core::Read(char* data, size_t size, size_t* got
     if (writer && (out.size() != before || SSL_get_key_update_type(ssl) != SSL_KEY_UPDATE_NONE)) {
       // OpenSSL wrote (or is about to write) a record with the key our writer owns, under a
       // sequence number our writer has used: it must never reach the peer. End the connection.
-      out.resize(before);
+      out.Truncate(before);
       failed = true;
       Counts().openssl_output.fetch_add(1);
       ec = net::error::connection_aborted;
@@ -329,7 +351,14 @@ void TlsStream::Core::Shutdown() {
   if (failed) return;
   if (writer) {
     // OpenSSL's SSL_shutdown would seal its close_notify under a used sequence number.
-    if (!writer->SealRecord(crypto::Tls13ContentType::kAlert, kCloseNotify, &out).ok()) return;
+    size_t before = out.size();
+    if (!writer
+             ->SealRecord(crypto::Tls13ContentType::kAlert, kCloseNotify,
+                          out.Grow(crypto::Tls13RecordSize(kCloseNotify.size())))
+             .ok()) {
+      out.Truncate(before);
+      return;
+    }
     SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN);
     return;
   }

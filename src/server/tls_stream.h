@@ -24,6 +24,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -78,6 +79,33 @@ class TlsStream {
   // ciphertext it produced that is not sent yet. Heap-allocated so that the BIO's pointer to it
   // survives moving the stream. Public for the BIO's callbacks and for tests that drive a
   // connection without a socket.
+  // Ciphertext waiting for the socket. Unlike std::string, growing it leaves the new bytes
+  // unset: the writer seals straight into them, so zero-filling would be one more pass over
+  // every answer.
+  class SendBuffer {
+   public:
+    char* data() { return data_.get(); }
+    const char* data() const { return data_.get(); }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    size_t capacity() const { return capacity_; }
+    std::string_view view() const { return {data_.get(), size_}; }
+    // Makes it `n` bytes longer; returns where the new, unset bytes start.
+    char* Grow(size_t n);
+    void append(const char* bytes, size_t n);
+    void Truncate(size_t n) { size_ = std::min(size_, n); }
+    void clear() { size_ = 0; }
+    void Free() {
+      data_.reset();
+      size_ = capacity_ = 0;
+    }
+
+   private:
+    std::unique_ptr<char[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+  };
+
   struct Core {
     enum class Step { kDone, kNeedRead, kFailed };
 
@@ -91,7 +119,7 @@ class TlsStream {
     size_t in_capacity = 0;
     size_t in_begin = 0;
     size_t in_end = 0;
-    std::string out;
+    SendBuffer out;
     std::string plain;   // small pieces of a write, gathered into full records (OpenSSL's path)
     std::string secret;  // SERVER_TRAFFIC_SECRET_0 until the takeover decision, then wiped
     std::optional<crypto::Tls13RecordSealer> writer;  // our writer, after the takeover
@@ -180,7 +208,8 @@ class TlsStream {
   };
   template <class Self>
   void SendOut(Self& self) {
-    boost::asio::async_write(next_, boost::asio::buffer(core_->out), SendAll{}, std::move(self));
+    boost::asio::async_write(next_, boost::asio::buffer(core_->out.data(), core_->out.size()),
+                             SendAll{}, std::move(self));
   }
 
   struct HandshakeOp {

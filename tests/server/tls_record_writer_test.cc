@@ -374,7 +374,9 @@ TEST_F(TlsRecordWriterTest, AWrongSequenceStartFailsTheClientsRead) {
     ASSERT_THAT(sealer, IsOk());
     std::string data = "an answer";
     std::vector<std::string_view> pieces = {data};
-    ASSERT_THAT(sealer->SealApplicationData(pieces, &c.server->out), IsOk());
+    ASSERT_THAT(sealer->SealApplicationData(
+                    pieces, c.server->out.Grow(crypto::Tls13SealedSize(data.size()))),
+                IsOk());
     c.ToClient();
 
     int error = 0;
