@@ -2,6 +2,8 @@
 #include "auth/sigv4.h"
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 #include "auth/internal/request_text.h"
 #include "common/encoding.h"
@@ -177,10 +179,34 @@ std::string DeriveSigningKey(std::string_view secret, std::string_view date,
   return crypto::HmacSha256(key, "aws4_request");
 }
 
+std::string CachedSigningKey(std::string_view secret, std::string_view date,
+                             std::string_view region, std::string_view service) {
+  // The secret is part of the cache key, so a rotated secret can never meet a stale key. Many
+  // dates, regions or services from one valid key only refill the cache, cleared when full.
+  constexpr size_t kMaxEntries = 4096;
+  static auto* mu = new std::mutex;  // never destroyed: safe during static teardown
+  static auto* keys = new std::unordered_map<std::string, std::string>;
+  std::string id;
+  id.reserve(secret.size() + date.size() + region.size() + service.size() + 4);
+  for (std::string_view part : {date, region, service, secret}) {
+    id += part;
+    id += '\0';
+  }
+  {
+    std::lock_guard lock(*mu);
+    if (auto it = keys->find(id); it != keys->end()) return it->second;
+  }
+  std::string derived = DeriveSigningKey(secret, date, region, service);
+  std::lock_guard lock(*mu);
+  if (keys->size() >= kMaxEntries) keys->clear();
+  keys->emplace(std::move(id), derived);
+  return derived;
+}
+
 std::string Sign(std::string_view secret, std::string_view date, std::string_view region,
                  std::string_view service, std::string_view string_to_sign) {
   return HexEncode(
-      crypto::HmacSha256(DeriveSigningKey(secret, date, region, service), string_to_sign));
+      crypto::HmacSha256(CachedSigningKey(secret, date, region, service), string_to_sign));
 }
 
 std::string StringToSign(std::string_view amz_date, std::string_view scope,

@@ -48,8 +48,12 @@ Result<std::string> CanonicalRequest(const HttpRequestView& request, const SigV4
                                      bool s3);
 
 // The 32-byte SigV4 signing key: HMAC chain "AWS4"+secret → date → region → service →
-// "aws4_request" (sigv4.md §2 step 7). Uncached; VerifyRequest keeps its own cache.
+// "aws4_request" (sigv4.md §2 step 7). Uncached.
 std::string DeriveSigningKey(std::string_view secret, std::string_view date,
+                             std::string_view region, std::string_view service);
+// The same through a process-wide cache, for signing and verifying: a key serves a whole day of
+// requests, and deriving it costs four HMACs. Thread-safe.
+std::string CachedSigningKey(std::string_view secret, std::string_view date,
                              std::string_view region, std::string_view service);
 
 // Hex HMAC-SHA256 signature of `string_to_sign` with the key derived from `secret`.

@@ -1,7 +1,6 @@
 // VerifyRequest: server-side SigV4 verification (sigv4.md §2) with a signing-key cache.
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 #include "auth/identity.h"
 #include "auth/internal/request_text.h"
@@ -16,44 +15,6 @@ using internal::FirstHeader;
 using internal::Quote;
 
 constexpr std::string_view kInvalidToken = "The security token included in the request is invalid.";
-
-// Deriving a signing key costs four HMACs; a client reuses one key for a whole day, so at
-// thousands of requests per second almost every lookup hits. The secret is part of the cache key:
-// a rotated secret under the same access key id can never meet a stale key. Flooding with many
-// regions/services from one valid key only refills the cache, which is cleared when full.
-class SigningKeyCache {
- public:
-  std::string Get(const AccessKey& key, std::string_view date, std::string_view region,
-                  std::string_view service) {
-    std::string id;
-    id.reserve(key.access_key_id.size() + key.secret_access_key.size() + date.size() +
-               region.size() + service.size() + 4);
-    for (std::string_view part : {std::string_view(key.access_key_id), date, region, service,
-                                  std::string_view(key.secret_access_key)}) {
-      id += part;
-      id += '\0';
-    }
-    {
-      std::lock_guard lock(mu_);
-      if (auto it = keys_.find(id); it != keys_.end()) return it->second;
-    }
-    std::string derived = DeriveSigningKey(key.secret_access_key, date, region, service);
-    std::lock_guard lock(mu_);
-    if (keys_.size() >= kMaxEntries) keys_.clear();
-    keys_.emplace(std::move(id), derived);
-    return derived;
-  }
-
- private:
-  static constexpr size_t kMaxEntries = 4096;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::string> keys_;
-};
-
-SigningKeyCache& KeyCache() {
-  static auto* cache = new SigningKeyCache;  // never destroyed: safe during static teardown
-  return *cache;
-}
 
 // X-Amz-Date must be exactly YYYYMMDDTHHMMSSZ.
 std::optional<SysMillis> ParseAmzDate(std::string_view s) {
@@ -193,7 +154,8 @@ Result<Caller> VerifyRequest(const HttpRequestView& request, const CredentialSto
 
   OT_ASSIGN_OR_RETURN(std::string canonical, CanonicalRequest(request, auth, options.s3));
   const std::string scope = auth.date + "/" + auth.region + "/" + auth.service + "/aws4_request";
-  const std::string signing_key = KeyCache().Get(*key, auth.date, auth.region, auth.service);
+  const std::string signing_key =
+      CachedSigningKey(key->secret_access_key, auth.date, auth.region, auth.service);
   const std::string expected =
       HexEncode(crypto::HmacSha256(signing_key, StringToSign(amz_date, scope, canonical)));
   if (!crypto::ConstantTimeEquals(expected, auth.signature)) {
