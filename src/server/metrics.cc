@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "server/tls_stream.h"
+
 namespace ot::server {
 namespace {
 
@@ -77,6 +79,20 @@ std::string Metrics::Render(const store::StoreStats& store,
         Num(static_cast<double>(store.fsync_micros_total) / 1e6));
   gauge("opentrail_journal_last_fsync_seconds", "gauge", "Duration of the latest fdatasync.",
         Num(store.last_fsync_seconds));
+  TlsStream::WriterCounters tls = TlsStream::Counters();
+  out +=
+      "# HELP opentrail_tls_record_writer_connections_total TLS connections by who wrote their "
+      "records: ours (taken_over: TLS 1.3 AES-GCM), OpenSSL's (openssl: TLS 1.2 or ChaCha20; "
+      "not_verified: the takeover could not be proven safe), or ended because OpenSSL wanted to "
+      "write after the takeover (closed_openssl_output).\n"
+      "# TYPE opentrail_tls_record_writer_connections_total counter\n";
+  for (auto [outcome, count] : {std::pair{"taken_over", tls.taken_over},
+                                {"openssl", tls.openssl_path},
+                                {"not_verified", tls.not_verified},
+                                {"closed_openssl_output", tls.openssl_output}}) {
+    out += "opentrail_tls_record_writer_connections_total{outcome=\"" + std::string(outcome) +
+           "\"} " + std::to_string(count) + "\n";
+  }
   return out;
 }
 

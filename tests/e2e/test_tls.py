@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import pathlib
+import re
 import signal
 import socket
 import ssl
@@ -86,6 +87,14 @@ def test_cli_v2_with_ca_bundle_and_boto3_over_https(tls):
     assert found
     detail = json.loads(found[0]["CloudTrailEvent"])
     assert detail["tlsDetails"]["tlsVersion"] in ("TLSv1.2", "TLSv1.3")
+
+    # These TLS 1.3 AES-GCM connections were written by the server's own record writer.
+    context = ssl.create_default_context(cafile=str(tls.data_dir / "tls" / "ca.pem"))
+    with urllib.request.urlopen(tls.endpoint + "/metrics", context=context, timeout=30) as r:
+        metrics = r.read().decode()
+    taken = re.search(r'^opentrail_tls_record_writer_connections_total\{outcome="taken_over"\} (\d+)$',
+                      metrics, re.M)
+    assert taken and int(taken.group(1)) >= 1, metrics[-800:]
 
 
 def test_newer_aws_cli_over_https(tls):

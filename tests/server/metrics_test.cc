@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "server/tls_stream.h"
+
 namespace ot::server {
 namespace {
 
@@ -156,6 +158,20 @@ TEST(Metrics, NoRequestsRendersNoRequestSeries) {
 
   EXPECT_THAT(text, ::testing::Not(HasSubstr("opentrail_requests_total{")));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("opentrail_request_duration_seconds_bucket")));
+}
+
+TEST(Metrics, ShowsWhoWroteEachTlsConnectionsRecords) {
+  Metrics m;
+  TlsStream::WriterCounters tls = TlsStream::Counters();
+  auto samples = Samples(m.Render({}, {}));
+  auto series = [](std::string_view outcome) {
+    return "opentrail_tls_record_writer_connections_total{outcome=\"" + std::string(outcome) +
+           "\"}";
+  };
+  EXPECT_EQ(samples[series("taken_over")], std::to_string(tls.taken_over));
+  EXPECT_EQ(samples[series("openssl")], std::to_string(tls.openssl_path));
+  EXPECT_EQ(samples[series("not_verified")], std::to_string(tls.not_verified));
+  EXPECT_EQ(samples[series("closed_openssl_output")], std::to_string(tls.openssl_output));
 }
 
 }  // namespace
