@@ -226,7 +226,9 @@ def wait_for_files(srv, bucket, predicate, timeout=30):
     root = srv.data_dir / "buckets" / bucket
     deadline = time.time() + timeout
     while time.time() < deadline:
-        files = sorted(p for p in root.rglob("*") if p.is_file())
+        # A file being written is a temporary (.ot-tmp-*) until it is renamed into place.
+        files = sorted(p for p in root.rglob("*")
+                       if p.is_file() and not p.name.startswith(".ot-tmp-"))
         if predicate(files):
             return files
         time.sleep(0.3)
