@@ -291,9 +291,9 @@ class BucketRegistry {
   Status DeleteObject(std::string_view bucket, std::string_view key);
 
   // ---- Lifecycle, tagging and archive of local buckets (bucket_lifecycle.cc; docs/formats/
-  // buckets.md § Lifecycle). All: kNoSuchBucket. A remote bucket's lifecycle is configured on,
-  // and applied by, the S3 service that holds it; these calls refuse it with S3's NotImplemented
-  // error (kS3NotImplemented) rather than keep a second copy that nothing would apply.
+  // buckets.md § Lifecycle). All: kNoSuchBucket. A remote bucket's lifecycle belongs to the S3
+  // service that holds it, which applies it; the registry keeps no copy that nothing would apply
+  // and answers a remote bucket with S3's 501 error for an operation an endpoint does not offer.
 
   // The configuration, kept in <meta_dir>/_lifecycle/<bucket>.json and removed with the bucket.
   // Get: kNoSuchLifecycleConfiguration when none. Delete: OK without one.
@@ -323,8 +323,9 @@ class BucketRegistry {
 
   // ---- Versioning, MFA delete and object lock of local buckets (versioning.cc, object_lock.cc;
   // docs/formats/buckets.md § Versioning). All: kNoSuchBucket. A remote bucket's versioning and
-  // locks are enforced by the S3 service that holds it; these calls refuse it with S3's
-  // NotImplemented error (kS3NotImplemented), as a setting kept here would protect nothing there.
+  // locks are enforced by the S3 service that holds it; a setting kept here would protect
+  // nothing there, so a remote bucket gets S3's 501 error for an operation an endpoint does not
+  // offer.
 
   // The bucket's versioning and object-lock settings (kUnversioned when never set).
   Result<VersioningConfig> GetVersioning(std::string_view bucket) const;

@@ -177,7 +177,8 @@ class EventStoreImpl final : public EventStore {
   }
 
   void WriterLoop();
-  void ProcessGroup(std::vector<Request>& group);
+  // Writes, commits and answers `group`, which holds `total` events in all.
+  void ProcessGroup(std::vector<Request>& group, size_t total);
   bool SeenInGroup(const NewEvent& e, uint64_t hash);
   bool IsStored(const NewEvent& e, uint64_t hash);
   Status Validate(const std::vector<NewEvent>& batch) const;
@@ -239,7 +240,7 @@ void EventStoreImpl::WriterLoop() {
     lock.unlock();
     size_t events = 0;
     for (const Request& r : group) events += r.batch.size();
-    ProcessGroup(group);
+    ProcessGroup(group, events);
     group.clear();
     set_policy(events < kPromptGroupEvents);
     lock.lock();
@@ -280,7 +281,7 @@ bool EventStoreImpl::IsStored(const NewEvent& e, uint64_t hash) {
   return false;
 }
 
-void EventStoreImpl::ProcessGroup(std::vector<Request>& group) {
+void EventStoreImpl::ProcessGroup(std::vector<Request>& group, size_t total) {
   Status status;
   {
     std::lock_guard lock(queue_mu_);
@@ -288,8 +289,6 @@ void EventStoreImpl::ProcessGroup(std::vector<Request>& group) {
   }
   std::vector<Result<AppendResult>> results;
   results.reserve(group.size());
-  size_t total = 0;
-  for (const Request& r : group) total += r.batch.size();
   size_t slots = 16;
   while (slots < total * 2) slots *= 2;
   group_ids_.assign(slots, nullptr);
