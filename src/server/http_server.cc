@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -86,6 +87,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   static constexpr uint64_t kSmallBody = 64 << 10;
   static constexpr size_t kLargeBuffer = 256 << 10;
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  // Pipelined requests one connection may have in flight at once.
+  static constexpr size_t kMaxPipelined = 16;
+  static constexpr size_t kRequestBuffer = 16 << 10;
 
   // `refuse` answers the first request with 400 and closes (plain HTTP on a TLS-only port).
   Session(Stream stream, beast::flat_buffer buffer, const HttpServerOptions& options,
@@ -115,6 +119,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   void Read() {
+    // Room for a pipelining client's whole batch of requests, so that one recv takes it all
+    // (Beast reads at most the buffer's free capacity).
+    if (buffer_.capacity() < kRequestBuffer) buffer_.reserve(kRequestBuffer);
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(options_.max_header_bytes);
@@ -160,7 +167,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Close();
     }
     if (!ec && refuse_) {
-      keep_alive_ = false;
       api::Reply reply;
       reply.status = 400;
       reply.content_type = "text/plain";
@@ -176,25 +182,58 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                                std::to_string(options_.max_body_bytes) + " bytes."
                                          : "The request headers are too large."),
                               "");
-      keep_alive_ = false;
       return Write(std::move(reply));
     }
     if (ec) {
       if (buffer_.size() > 0 || parser_->got_some()) {
-        keep_alive_ = false;
         return Write(api::JsonErrorReply(
             Status(Error::kSerialization, "Malformed HTTP request: " + ec.message()), ""));
       }
       return Close();
     }
-    http::request<http::string_body> msg = parser_->release();
-    keep_alive_ = msg.keep_alive();
+    // The timeout covers reading; the handler's time (e.g. a group commit) is not cut short.
+    beast::get_lowest_layer(stream_).expires_never();
+    Dispatch(parser_->release());
+    TakePipelined();
+  }
+
+  // HTTP/1.1 pipelining (RFC 9112 §9.3.2): requests a client sent ahead, already whole in the
+  // buffer, are dispatched at once when they are safe (GET, HEAD) and everything in flight is
+  // too; their answers leave in request order, those ready together in one socket write. The
+  // socket is read again only once every answer is out, so the read timeouts keep their meaning
+  // (a client waiting for answers is never "idle") and an unsafe request runs alone, after the
+  // ones before it and before the ones after it.
+  void TakePipelined() {
+    while (!stop_reading_ && slots_.size() < kMaxPipelined && buffer_.size() > 0 &&
+           pipelining_safe_) {
+      http::request_parser<http::string_body> next;
+      next.header_limit(options_.max_header_bytes);
+      next.body_limit(options_.max_body_bytes);
+      next.eager(true);
+      beast::error_code ec;
+      size_t used = next.put(buffer_.data(), ec);
+      // Incomplete, malformed or unsafe: left in the buffer for the ordinary read, which runs
+      // when the answers before it are out (and answers a malformed one with its error).
+      if (ec || !next.is_done()) return;
+      auto verb = next.get().method();
+      if (verb != http::verb::get && verb != http::verb::head) return;
+      buffer_.consume(used);
+      Dispatch(next.release());
+    }
+  }
+
+  void Dispatch(http::request<http::string_body> msg) {
+    const bool keep_alive = msg.keep_alive();
+    pipelining_safe_ = pipelining_safe_ && keep_alive &&
+                       (msg.method() == http::verb::get || msg.method() == http::verb::head);
+    if (!keep_alive) stop_reading_ = true;
     auto req = std::make_shared<HttpRequest>();
     req->method = std::string(msg.method_string());
     req->target = std::string(msg.target());
     size_t q = req->target.find('?');
     req->path = req->target.substr(0, q);
     if (q != std::string::npos) req->query = req->target.substr(q + 1);
+    req->headers.reserve(std::distance(msg.begin(), msg.end()));
     for (const auto& field : msg) {
       req->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
@@ -213,35 +252,116 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (!ep_ec) remote_ip_ = ep.address().to_string();
     }
     req->remote_ip = remote_ip_;
-    // The timeout covers reading; the handler's time (e.g. a group commit) is not cut short.
-    beast::get_lowest_layer(stream_).expires_never();
-    handler_.Handle(std::move(req), [self = this->shared_from_this()](api::Reply reply) {
-      net::post(self->stream_.get_executor(),
-                [self, reply = std::move(reply)]() mutable { self->Write(std::move(reply)); });
+    const uint64_t seq = first_slot_ + slots_.size();
+    slots_.push_back(Slot{std::nullopt, keep_alive});
+    handler_.Handle(std::move(req), [self = this->shared_from_this(), seq](api::Reply reply) {
+      net::post(self->stream_.get_executor(), [self, seq, reply = std::move(reply)]() mutable {
+        self->OnReply(seq, std::move(reply));
+      });
     });
   }
 
+  // An answer for slot `seq`. The socket write waits for the answers already posted behind it
+  // (a group commit posts a batch), so they leave together.
+  void OnReply(uint64_t seq, api::Reply reply) {
+    if (closing_ || seq < first_slot_) return;
+    slots_[seq - first_slot_].reply = std::move(reply);
+    if (writing_ || flush_posted_) return;
+    flush_posted_ = true;
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->flush_posted_ = false;
+      self->Flush();
+    });
+  }
+
+  // An answer made here (a refusal, a malformed request): it ends the connection.
   void Write(api::Reply reply) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(11);
-    res->result(static_cast<http::status>(reply.status));
-    res->set(http::field::server, "OpenTrail");
-    if (!reply.content_type.empty()) res->set(http::field::content_type, reply.content_type);
-    for (auto& [k, v] : reply.headers) res->set(k, v);
-    res->body() = std::move(reply.body);
-    res->keep_alive(keep_alive_);
-    res->prepare_payload();
-    // A HEAD reply announces the length the GET would send (S3 HeadObject) without a body.
-    for (const auto& [k, v] : reply.headers) {
-      if (res->body().empty() && beast::iequals(k, "Content-Length")) res->set(k, v);
+    stop_reading_ = true;
+    slots_.push_back(Slot{std::move(reply), false});
+    Flush();
+  }
+
+  // Writes the answers ready at the front, in order, with one socket write.
+  void Flush() {
+    if (writing_ || closing_) return;
+    auto out = std::make_shared<Outgoing>();
+    bool last = false;
+    for (Slot& slot : slots_) {
+      if (!slot.reply || last) break;
+      AppendHead(*slot.reply, slot.keep_alive, &out->heads.emplace_back());
+      out->bodies.push_back(std::move(slot.reply->body));
+      ++out->answers;
+      last = !slot.keep_alive;
     }
+    if (out->answers == 0) return;
+    std::vector<net::const_buffer> buffers;
+    buffers.reserve(2 * out->answers);
+    for (size_t i = 0; i < out->answers; ++i) {
+      buffers.emplace_back(net::buffer(out->heads[i]));
+      if (!out->bodies[i].empty()) buffers.emplace_back(net::buffer(out->bodies[i]));
+    }
+    writing_ = true;
     beast::get_lowest_layer(stream_).expires_after(options_.read_timeout);
-    // Over TLS the whole answer is encrypted at once and leaves with one socket write.
-    http::async_write(stream_, *res,
-                      [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
-                        if (ec || !self->keep_alive_) return self->Close();
-                        self->Read();
-                      });
+    // Over TLS the whole batch is encrypted at once and leaves with one socket write.
+    net::async_write(stream_, buffers,
+                     [self = this->shared_from_this(), out, last](beast::error_code ec, size_t) {
+                       self->writing_ = false;
+                       if (ec || last) return self->Close();
+                       for (size_t i = 0; i < out->answers; ++i) self->slots_.pop_front();
+                       self->first_slot_ += out->answers;
+                       self->AfterWrite();
+                     });
+  }
+
+  void AfterWrite() {
+    if (!slots_.empty()) {
+      if (slots_.front().reply) return Flush();
+      return TakePipelined();  // room again for requests that were waiting in the buffer
+    }
+    pipelining_safe_ = true;
+    Read();
+  }
+
+  // The status line and headers of one answer, as a Beast response would write them: Server,
+  // Content-Type, the reply's headers (a later one replaces an earlier of the same name),
+  // Content-Length (the body's; a HEAD answer's own when its body is empty; none on 1xx, 204
+  // and 304 unless the reply names one) and "Connection: close" when the connection ends.
+  static void AppendHead(const api::Reply& reply, bool keep_alive, std::string* out) {
+    const auto status = static_cast<http::status>(reply.status);
+    out->reserve(256 + 64 * reply.headers.size());
+    out->append("HTTP/1.1 ").append(std::to_string(reply.status)).append(" ");
+    out->append(http::obsolete_reason(status)).append("\r\nServer: OpenTrail\r\n");
+    if (!reply.content_type.empty()) {
+      out->append("Content-Type: ").append(reply.content_type).append("\r\n");
+    }
+    auto same = [](std::string_view a, std::string_view b) { return beast::iequals(a, b); };
+    std::string_view length;
+    for (size_t i = 0; i < reply.headers.size(); ++i) {
+      const auto& [k, v] = reply.headers[i];
+      if (same(k, "Content-Length")) {
+        length = v;
+        continue;
+      }
+      if (!reply.content_type.empty() && same(k, "Content-Type")) continue;
+      bool replaced = false;
+      for (size_t j = i + 1; j < reply.headers.size() && !replaced; ++j) {
+        replaced = same(reply.headers[j].first, k);
+      }
+      if (replaced || same(k, "Server")) continue;
+      out->append(k).append(": ").append(v).append("\r\n");
+    }
+    const bool bodiless = http::to_status_class(status) == http::status_class::informational ||
+                          status == http::status::no_content ||
+                          status == http::status::not_modified;
+    if (!reply.body.empty() || length.empty()) {
+      if (!bodiless) {
+        out->append("Content-Length: ").append(std::to_string(reply.body.size())).append("\r\n");
+      }
+    } else {
+      out->append("Content-Length: ").append(length).append("\r\n");
+    }
+    if (!keep_alive) out->append("Connection: close\r\n");
+    out->append("\r\n");
   }
 
   // TLS says goodbye with close_notify (bounded by a short timeout) before the socket closes.
@@ -258,6 +378,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void CloseSocket() {
+    closing_ = true;
     beast::error_code ec;
     Socket(stream_).shutdown(tcp::socket::shutdown_send, ec);
     Socket(stream_).close(ec);
@@ -271,9 +392,25 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::shared_ptr<ssl::context> tls_context_;  // kept alive while a connection uses it
   bool refuse_;
   std::string remote_ip_;  // empty until the first request
-  bool keep_alive_ = true;
   bool first_ = true;
   bool closing_ = false;
+
+  // Requests dispatched and not yet answered on the wire, in arrival order.
+  struct Slot {
+    std::optional<api::Reply> reply;  // set when the handler answered
+    bool keep_alive;
+  };
+  struct Outgoing {
+    std::vector<std::string> heads;
+    std::vector<std::string> bodies;
+    size_t answers = 0;
+  };
+  std::deque<Slot> slots_;
+  uint64_t first_slot_ = 0;      // the sequence number of slots_.front()
+  bool pipelining_safe_ = true;  // everything in flight is GET/HEAD on a keep-alive connection
+  bool stop_reading_ = false;    // the connection ends after the answers in flight
+  bool writing_ = false;
+  bool flush_posted_ = false;
 };
 
 // On a TLS port, the first bytes tell a TLS ClientHello from a plain HTTP request.
