@@ -25,6 +25,7 @@ using tcp = net::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr size_t kMaxWholeBody = size_t{256} << 20;  // an answer read whole (not streamed)
+constexpr size_t kReadBuffer = size_t{64} << 10;     // bytes one recv may take
 
 Result<Endpoint> ParseEndpoint(std::string_view url) {
   constexpr std::string_view kHttp = "http://";
@@ -137,6 +138,10 @@ struct HttpClient::Impl {
     }
     tcp_stream.socket().set_option(tcp::no_delay(true), ec);
     buffer.clear();
+    // Beast reads at most the buffer's free capacity per recv (512 bytes into an empty one): a
+    // 64 KiB buffer takes an answer, or several pipelined ones, in one or two recvs instead of
+    // one per 512 bytes.
+    if (buffer.capacity() < kReadBuffer) buffer.reserve(kReadBuffer);
     if (!endpoint.tls) {
       stream.emplace(std::move(tcp_stream));
       return Status::Ok();
@@ -168,6 +173,19 @@ struct HttpClient::Impl {
   template <class Stream>
   Result<HttpResponse> Exchange(Stream& s, http::request<http::string_body>& req,
                                 const BodySink& sink, bool* retry);
+
+  // The answer's head is read; reads its body: a 2xx to `sink` when there is one, else into
+  // `out->body`. An error drops the connection.
+  template <class Stream, class Parser>
+  Status ReadBody(Stream& s, Parser& parser, bool stream_body, const BodySink& sink,
+                  HttpResponse* out);
+
+  // Sends requests[from..] back to back and reads answers until the connection ends; returns the
+  // index of the first request with no answer (requests.size() when all have one). `failure`
+  // says why the connection ended early.
+  template <class Stream>
+  size_t Pipeline(Stream& s, const std::vector<PipelinedRequest>& requests, size_t from,
+                  const PipelineSink& sink, const PipelineDone& done, std::string* failure);
 };
 
 HttpClient::HttpClient(Endpoint endpoint) : impl_(std::make_unique<Impl>()) {
@@ -231,7 +249,16 @@ Result<HttpResponse> HttpClient::Impl::Exchange(Stream& s, http::request<http::s
   const auto& head = parser.get();
   out.status = static_cast<int>(head.result_int());
   for (const auto& f : head) out.headers.emplace_back(f.name_string(), f.value());
-  const bool stream_body = sink && out.status / 100 == 2;
+  OT_RETURN_IF_ERROR(ReadBody(s, parser, sink && out.status / 100 == 2, sink, &out));
+  if (!parser.get().keep_alive()) Drop();
+  return out;
+}
+
+template <class Stream, class Parser>
+Status HttpClient::Impl::ReadBody(Stream& s, Parser& parser, bool stream_body, const BodySink& sink,
+                                  HttpResponse* response) {
+  beast::error_code ec;
+  HttpResponse& out = *response;
   if (chunk.empty()) chunk.resize(64 << 10);
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
@@ -256,8 +283,79 @@ Result<HttpResponse> HttpClient::Impl::Exchange(Stream& s, http::request<http::s
       out.body.append(piece);
     }
   }
-  if (!parser.get().keep_alive()) Drop();
-  return out;
+  return Status::Ok();
+}
+
+template <class Stream>
+size_t HttpClient::Impl::Pipeline(Stream& s, const std::vector<PipelinedRequest>& requests,
+                                  size_t from, const PipelineSink& sink, const PipelineDone& done,
+                                  std::string* failure) {
+  std::string wire;
+  for (size_t i = from; i < requests.size(); ++i) {
+    const PipelinedRequest& r = requests[i];
+    wire.append(r.method).append(" ").append(r.target).append(" HTTP/1.1\r\n");
+    for (const auto& [k, v] : r.headers) wire.append(k).append(": ").append(v).append("\r\n");
+    wire.append("\r\n");
+  }
+  beast::error_code ec;
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(300));
+  net::write(s, net::buffer(wire), ec);
+  for (size_t i = from; i < requests.size(); ++i) {
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser.skip(requests[i].method == "HEAD");
+    if (!ec) http::read_header(s, buffer, parser, ec);
+    if (ec) {
+      *failure = ec.message();
+      Drop();
+      return i;
+    }
+    HttpResponse out;
+    const auto& head = parser.get();
+    out.status = static_cast<int>(head.result_int());
+    for (const auto& f : head) out.headers.emplace_back(f.name_string(), f.value());
+    const bool keep_alive = head.keep_alive();
+    BodySink piece_sink = [&sink, i](std::string_view piece) { sink(i, piece); };
+    Status read = ReadBody(s, parser, sink && out.status / 100 == 2, piece_sink, &out);
+    if (!read.ok()) {
+      done(i, read);
+      return i + 1;
+    }
+    done(i, std::move(out));
+    if (!keep_alive) {
+      Drop();
+      *failure = "the server closed the connection";
+      return i + 1;
+    }
+  }
+  return requests.size();
+}
+
+void HttpClient::SendPipelined(const std::vector<PipelinedRequest>& requests,
+                               const PipelineSink& sink, const PipelineDone& done) {
+  size_t next = 0;
+  while (next < requests.size()) {
+    const bool reused = impl_->connected();
+    Status connected = reused ? Status::Ok() : impl_->Connect();
+    std::string failure;
+    size_t answered = next;
+    if (connected.ok()) {
+      answered = impl_->stream
+                     ? impl_->Pipeline(*impl_->stream, requests, next, sink, done, &failure)
+                     : impl_->Pipeline(*impl_->tls_stream, requests, next, sink, done, &failure);
+    }
+    // A fresh connection that answered nothing ends the batch: every remaining request fails.
+    // A reused one may have been closed by the server meanwhile: once more, fresh.
+    if (answered == next && !reused) {
+      Status why = connected.ok()
+                       ? Status(Error::kUnavailable,
+                                "request to " + impl_->endpoint.host_header + " failed: " + failure)
+                       : connected;
+      for (size_t i = next; i < requests.size(); ++i) done(i, why);
+      return;
+    }
+    next = answered;
+  }
 }
 
 Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
@@ -288,11 +386,12 @@ Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
   return client.Post("/", headers, call.body);
 }
 
-Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
-                               const Credentials& credentials, const std::string& region,
-                               std::string_view raw_path, std::string_view raw_query, Clock& clock,
-                               const BodySink* sink) {
-  std::vector<std::pair<std::string, std::string>> headers = {
+PipelinedRequest SignS3Get(const Endpoint& endpoint, const Credentials& credentials,
+                           const std::string& region, std::string_view raw_path,
+                           std::string_view raw_query, Clock& clock) {
+  PipelinedRequest request;
+  std::vector<std::pair<std::string, std::string>>& headers = request.headers;
+  headers = {
       {"Host", endpoint.host_header},
       // SHA-256 of the empty body.
       {"x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
@@ -311,10 +410,18 @@ Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
   headers.emplace_back("X-Amz-Date", signed_headers.amz_date);
   headers.emplace_back("Authorization", signed_headers.authorization);
   headers.emplace_back("User-Agent", "opentrail-cli/0.1");
-  std::string target(raw_path);
-  if (!raw_query.empty()) target += "?" + std::string(raw_query);
-  if (sink != nullptr) return client.SendStreaming("GET", target, headers, "", *sink);
-  return client.Send("GET", target, headers, "");
+  request.target = std::string(raw_path);
+  if (!raw_query.empty()) request.target += "?" + std::string(raw_query);
+  return request;
+}
+
+Result<HttpResponse> SendS3Get(HttpClient& client, const Endpoint& endpoint,
+                               const Credentials& credentials, const std::string& region,
+                               std::string_view raw_path, std::string_view raw_query, Clock& clock,
+                               const BodySink* sink) {
+  PipelinedRequest r = SignS3Get(endpoint, credentials, region, raw_path, raw_query, clock);
+  if (sink != nullptr) return client.SendStreaming("GET", r.target, r.headers, "", *sink);
+  return client.Send("GET", r.target, r.headers, "");
 }
 
 std::string DescribeJsonError(const HttpResponse& response) {

@@ -42,6 +42,18 @@ struct HttpResponse {
 // Receives a response body piece by piece, as it arrives.
 using BodySink = std::function<void(std::string_view)>;
 
+// One request of a pipelined batch: GET or HEAD, no body.
+struct PipelinedRequest {
+  std::string method = "GET";
+  std::string target;  // path with its query
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+// Request `index`'s 2xx body piece by piece, as it arrives.
+using PipelineSink = std::function<void(size_t index, std::string_view piece)>;
+// Request `index`'s answer (a 2xx's body went to the sink; another status's error document is in
+// `body`), or why it has none. Called once per request, in request order.
+using PipelineDone = std::function<void(size_t index, Result<HttpResponse> response)>;
+
 // A keep-alive HTTP/1.1 connection; reconnects when the server closed it. Not thread-safe:
 // one per thread.
 class HttpClient {
@@ -63,6 +75,13 @@ class HttpClient {
       std::string_view method, std::string_view target,
       const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body,
       const BodySink& sink);
+  // HTTP/1.1 pipelining: sends all `requests` back to back in one write, then reads their
+  // answers in order (one recv can carry several; the server can work on them together). The
+  // requests a closed connection left unanswered ("Connection: close", an idle keep-alive the
+  // server had dropped) are sent again on a fresh one; a failure in the middle of a streamed body
+  // is kUnavailable for that request.
+  void SendPipelined(const std::vector<PipelinedRequest>& requests, const PipelineSink& sink,
+                     const PipelineDone& done);
 
  private:
   struct Impl;
@@ -82,6 +101,12 @@ struct JsonCall {
 Result<HttpResponse> SendJson(HttpClient& client, const Endpoint& endpoint,
                               const Credentials& credentials, const std::string& region,
                               const JsonCall& call, Clock& clock);
+
+// A signed (SigV4, service s3, path-style) S3 GET, to send with HttpClient::SendPipelined;
+// `raw_path` and `raw_query` as for SendS3Get.
+PipelinedRequest SignS3Get(const Endpoint& endpoint, const Credentials& credentials,
+                           const std::string& region, std::string_view raw_path,
+                           std::string_view raw_query, Clock& clock);
 
 // Signs (SigV4, service s3, path-style) and sends one S3 GET: `raw_path` is already
 // URI-encoded ("/bucket/a%20b"), `raw_query` too and without '?' (may be empty). With `sink`, a

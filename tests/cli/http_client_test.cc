@@ -1,6 +1,6 @@
-// Tests src/cli/http_client.cc: endpoint parsing, error descriptions, and streamed answers over
-// kept-alive connections against a canned HTTP server (the rest of the HTTP exchange is covered
-// by the server tests, which drive the in-process server through it).
+// Tests src/cli/http_client.cc: endpoint parsing, error descriptions, and streamed and pipelined
+// answers over kept-alive connections against a canned HTTP server (the rest of the HTTP exchange
+// is covered by the server tests, which drive the in-process server through it).
 
 #include "cli/http_client.h"
 
@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +21,7 @@ namespace {
 
 using ::ot::testing::HasError;
 using ::ot::testing::IsOk;
+using ::testing::ElementsAre;
 
 TEST(ParseEndpoint, ReadsHostAndPort) {
   struct Case {
@@ -217,6 +219,104 @@ TEST(HttpClientStreaming, ABodyCutShortIsAnError) {
 
   EXPECT_THAT(r, HasError(Error::kUnavailable));
   EXPECT_EQ(got.joined(), "only this");
+}
+
+// What SendPipelined reported, per request index.
+struct PipelineLog {
+  std::map<size_t, std::string> bodies;  // streamed pieces, joined
+  std::vector<size_t> order;             // done's indexes, in call order
+  std::map<size_t, Result<HttpResponse>> results;
+  PipelineSink sink() {
+    return [this](size_t i, std::string_view p) { bodies[i] += p; };
+  }
+  PipelineDone done() {
+    return [this](size_t i, Result<HttpResponse> r) {
+      order.push_back(i);
+      results.emplace(i, std::move(r));
+    };
+  }
+};
+
+std::vector<PipelinedRequest> Gets(int n) {
+  std::vector<PipelinedRequest> out;
+  for (int i = 0; i < n; ++i) {
+    PipelinedRequest r;
+    r.target = "/b/k" + std::to_string(i);
+    r.headers = {{"Host", "h"}};
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+TEST(HttpClientPipelined, AnswersComeBackInOrderOverOneConnection) {
+  CannedServer server({Ok("zero"),
+                       "HTTP/1.1 404 Not Found\r\nContent-Length: 29\r\n\r\n"
+                       "<Error><Code>NoSuchKey</Code>",
+                       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+                       Ok("three")});
+  HttpClient client(server.endpoint());
+  PipelineLog log;
+
+  client.SendPipelined(Gets(4), log.sink(), log.done());
+
+  EXPECT_THAT(log.order, ElementsAre(0u, 1u, 2u, 3u));
+  ASSERT_THAT(log.results.at(0), IsOk());
+  EXPECT_EQ(log.results.at(0)->Header("x-amz-meta-signature"), "abc");
+  EXPECT_EQ(log.bodies[0], "zero");
+  ASSERT_THAT(log.results.at(1), IsOk());
+  EXPECT_EQ(log.results.at(1)->status, 404);
+  EXPECT_EQ(log.results.at(1)->body, "<Error><Code>NoSuchKey</Code>");
+  EXPECT_FALSE(log.bodies.contains(1)) << "an error document is not streamed";
+  EXPECT_EQ(log.bodies[2], "hello world");
+  EXPECT_EQ(log.bodies[3], "three");
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(HttpClientPipelined, RequestsAClosedConnectionLeftAreSentAgainOnAFreshOne) {
+  CannedServer server({Ok("zero"), Ok("one") + "<close>", Ok("two"), Ok("three")});
+  HttpClient client(server.endpoint());
+  PipelineLog log;
+
+  client.SendPipelined(Gets(4), log.sink(), log.done());
+
+  EXPECT_THAT(log.order, ElementsAre(0u, 1u, 2u, 3u));
+  for (size_t i = 0; i < 4; ++i) EXPECT_THAT(log.results.at(i), IsOk()) << i;
+  EXPECT_EQ(log.bodies[1], "one");
+  EXPECT_EQ(log.bodies[2], "two");
+  EXPECT_EQ(log.bodies[3], "three");
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpClientPipelined, ABodyCutShortFailsThatRequestOnly) {
+  CannedServer server(
+      {Ok("zero"), "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart<close>", Ok("two")});
+  HttpClient client(server.endpoint());
+  PipelineLog log;
+
+  client.SendPipelined(Gets(3), log.sink(), log.done());
+
+  EXPECT_THAT(log.order, ElementsAre(0u, 1u, 2u));
+  EXPECT_THAT(log.results.at(0), IsOk());
+  EXPECT_THAT(log.results.at(1), HasError(Error::kUnavailable));
+  EXPECT_EQ(log.bodies[1], "part");
+  ASSERT_THAT(log.results.at(2), IsOk());
+  EXPECT_EQ(log.bodies[2], "two");
+}
+
+TEST(HttpClientPipelined, NoServerFailsEveryRequest) {
+  std::string port;
+  {
+    CannedServer gone({});
+    port = gone.endpoint().port;
+  }
+  HttpClient client(Endpoint{"127.0.0.1", port, "127.0.0.1:" + port});
+  PipelineLog log;
+
+  client.SendPipelined(Gets(3), log.sink(), log.done());
+
+  EXPECT_THAT(log.order, ElementsAre(0u, 1u, 2u));
+  for (size_t i = 0; i < 3; ++i) EXPECT_THAT(log.results.at(i), HasError(Error::kUnavailable));
 }
 
 }  // namespace
