@@ -803,7 +803,7 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
   // A source that batches reads (S3: pipelined GETs) needs fewer threads for the same requests
   // in flight: four per core keep every core busy inflating and hashing while the others wait
   // for answers, and each thread's batches carry its share of the concurrency. On 2 cores with
-  // the default 64: 8 threads of 8 GETs each, ~15% faster than 32 threads of one GET and ~20%
+  // the default 128: 8 threads of 16 GETs each, ~20% faster than 32 threads of one GET and ~25%
   // less server CPU (docs/benchmarks.md, issue 6, session 9).
   int threads = std::max(plan.concurrency, 1);
   size_t batch_size = 1;

@@ -37,7 +37,7 @@ struct ValidateLogsOptions {
   // Requests in flight: digests fetched and log files checked in parallel. Over S3 the log files'
   // GETs are pipelined, several per connection (validate_logs.cc, RunValidation). Many requests
   // in flight let the server commit their call records in fewer groups.
-  int concurrency = 64;
+  int concurrency = 128;
 };
 
 using ObjectMetadata = std::map<std::string, std::string>;  // x-amz-meta-* names, no prefix
@@ -98,7 +98,7 @@ struct ValidationPlan {
   bool verbose = false;
   // Requests in flight, fetching and checking: digests ahead of the walk (which stays in chain
   // order) and log files as soon as their digest is valid.
-  int concurrency = 64;
+  int concurrency = 128;
 };
 
 // Walks the digests newest → oldest, checks signatures and log-file hashes, writes the AWS CLI's

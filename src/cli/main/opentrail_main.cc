@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
                            "DATA/bucket-meta/<bucket>)");
   validate_cmd
       ->add_option("--concurrency", validate.concurrency,
-                   "Digests fetched and log files checked in parallel")
+                   "Requests in flight: digests fetched and log files checked in parallel")
       ->capture_default_str();
   AddClientOptions(validate_cmd, &validate.client);
 
