@@ -800,19 +800,15 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
   // order, the network and the hashing run in parallel. The pool is declared after everything its
   // tasks use, so that an early return (a fatal error) stops it before those go away.
   std::deque<LogCheck> logs;  // stable addresses: queued checks read their entry
-  // A source that batches reads (S3: pipelined GETs) needs fewer threads for the same requests
-  // in flight: four per core keep every core busy inflating and hashing while the others wait
-  // for answers, and each thread's batches carry its share of the concurrency. On 2 cores with
-  // the default 128: 8 threads of 16 GETs each, ~20% faster than 32 threads of one GET and ~25%
-  // less server CPU (docs/benchmarks.md, issue 6, session 9).
-  int threads = std::max(plan.concurrency, 1);
-  size_t batch_size = 1;
-  if (source.BatchSize() > 1) {
-    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    threads = std::min(4 * cores, threads);
-    batch_size =
-        std::clamp<size_t>(static_cast<size_t>(plan.concurrency) / threads, 1, source.BatchSize());
-  }
+  // Four threads per core keep every core busy inflating and hashing while the others wait for
+  // answers; a source that batches reads (S3: pipelined GETs) gives each thread's batches its
+  // share of the requests in flight. On 2 cores with the default 128: 8 threads of 16 GETs each,
+  // ~20% faster than 32 threads of one GET and ~25% less server CPU (docs/benchmarks.md, issue
+  // 6, session 9). A local copy (--from-dir) reads one file per thread.
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = std::clamp(4 * cores, 1, std::max(plan.concurrency, 1));
+  const size_t batch_size =
+      std::clamp<size_t>(static_cast<size_t>(plan.concurrency) / threads, 1, source.BatchSize());
   WorkPool pool(threads);
   const size_t window = 2 * static_cast<size_t>(pool.size());
   struct Ahead {
