@@ -273,10 +273,17 @@ uint64_t BucketRegistry::NextSeq() {
   return next;
 }
 
+// Drawn again when it would begin with '-' or '_': the AWS CLI reads "--version-id -x…" as an
+// option and refuses the call (1 id in 32 otherwise), and S3's own ids begin with a letter or
+// digit.
 std::string BucketRegistry::NewVersionId() const {
-  uint8_t raw[24];
-  env_.random.Fill(raw);
-  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(raw), sizeof(raw)));
+  while (true) {
+    uint8_t raw[24];
+    env_.random.Fill(raw);
+    std::string id =
+        Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(raw), sizeof(raw)));
+    if (id[0] != '-' && id[0] != '_') return id;
+  }
 }
 
 // ---- reading versions (callers hold tree_mu_ in either mode) ----------------------------------
