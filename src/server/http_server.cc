@@ -261,12 +261,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
-  // An answer for slot `seq`. The socket write waits for the answers already posted behind it
-  // (a group commit posts a batch), so they leave together.
+  // An answer for slot `seq`. With more requests in flight, the socket write waits for the
+  // answers already posted behind it (a group commit posts a batch), so they leave together.
   void OnReply(uint64_t seq, api::Reply reply) {
     if (closing_ || seq < first_slot_) return;
     slots_[seq - first_slot_].reply = std::move(reply);
     if (writing_ || flush_posted_) return;
+    if (slots_.size() == 1) return Flush();
     flush_posted_ = true;
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->flush_posted_ = false;
