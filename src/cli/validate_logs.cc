@@ -469,22 +469,18 @@ void CheckLogs(ObjectSource& source, const std::vector<LogCheck*>& logs,
   std::vector<std::string> keys;
   keys.reserve(logs.size());
   for (const LogCheck* log : logs) keys.push_back(log->key);
+  // ReadMany hands over one object at a time (its pieces, then its end): one checker at a time.
   std::optional<LogChecker> checker;
-  size_t current = logs.size();  // the index `checker` is reading, or none
-  auto at = [&](size_t i) -> LogChecker& {
-    if (current != i) {
-      checker.reset();  // the previous checker gives the thread's buffer back first
-      checker.emplace();
-      current = i;
-    }
-    return *checker;
-  };
   source.ReadMany(
-      logs.front()->bucket, keys, [&](size_t i, std::string_view piece) { at(i).Piece(piece); },
+      logs.front()->bucket, keys,
+      [&](size_t, std::string_view piece) {
+        if (!checker) checker.emplace();
+        checker->Piece(piece);
+      },
       [&](size_t i, Result<std::optional<ObjectMetadata>> read) {
-        outcomes[i].set_value(at(i).Finish(*logs[i], read));
-        checker.reset();
-        current = logs.size();
+        if (!checker) checker.emplace();  // an empty body or a failure: no pieces came
+        outcomes[i].set_value(checker->Finish(*logs[i], read));
+        checker.reset();  // gives the thread's buffer back before the next one takes it
       });
 }
 
@@ -510,11 +506,11 @@ class WorkPool {
 
   int size() const { return static_cast<int>(threads_.size()); }
 
-  // Queues `f` behind the urgent tasks.
-  void Post(std::function<void()> f) {
+  // Queues `f`; urgent tasks run before the others.
+  void Post(bool urgent, std::function<void()> f) {
     {
       std::lock_guard lock(mu_);
-      normal_.push_back(std::move(f));
+      (urgent ? urgent_ : normal_).push_back(std::move(f));
     }
     cv_.notify_one();
   }
@@ -524,11 +520,7 @@ class WorkPool {
     using R = decltype(f());
     auto task = std::make_shared<std::packaged_task<R()>>(std::move(f));
     std::future<R> future = task->get_future();
-    {
-      std::lock_guard lock(mu_);
-      (urgent ? urgent_ : normal_).push_back([task] { (*task)(); });
-    }
-    cv_.notify_one();
+    Post(urgent, [task] { (*task)(); });
     return future;
   }
 
@@ -895,7 +887,7 @@ int ValidateDigests(const ValidationPlan& plan, ObjectSource& source,
       if (batch.empty()) return;
       auto promises = std::make_shared<std::vector<std::promise<LogOutcome>>>(batch.size());
       for (size_t i = 0; i < batch.size(); ++i) batch[i]->outcome = (*promises)[i].get_future();
-      pool.Post([&source, batch, promises] { CheckLogs(source, batch, *promises); });
+      pool.Post(false, [&source, batch, promises] { CheckLogs(source, batch, *promises); });
       batch.clear();
     };
     for (LogCheck& log : digest.logs) {

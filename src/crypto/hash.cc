@@ -66,7 +66,7 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
     c.hmac = EVP_MAC_CTX_new(mac);
     OT_CHECK(c.hmac != nullptr);
     char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                                  OSSL_PARAM_construct_end()};
     OT_CHECK(EVP_MAC_CTX_set_params(c.hmac, params) == 1);
   }
