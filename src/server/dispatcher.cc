@@ -13,6 +13,7 @@
 #include "common/time.h"
 #include "monitor/sns_service.h"
 #include "server/data_dir.h"
+#include "trail/registry.h"
 
 namespace ot::server {
 namespace {
@@ -459,8 +460,16 @@ api::Reply Dispatcher::ErrorReply(const Call& call, const Status& status) const 
 }
 
 // Appends the call's own record (and any external events) and replies only once it is durable:
-// no answered call escapes the record.
+// no answered call escapes the record. A data event that no trail could select is logged nowhere
+// (CloudTrail records data events only for the trails that select them), so it is not recorded and
+// its reply waits for no commit.
 void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outcome) {
+  const bool data_event =
+      call->protocol == Protocol::kS3 && api::handlers::IsS3DataEvent(call->s3, call->operation);
+  if (data_event && outcome.events.empty() && !outcome.finish && services_.trails != nullptr &&
+      !services_.trails->AnyMaySelectDataEvents()) {
+    return Answer(*call, status, std::move(outcome.body));
+  }
   api::handlers::CallFacts facts;
   facts.principal = call->caller ? &call->caller->principal : nullptr;
   facts.access_key_id = call->caller ? call->caller->principal.access_key_id : call->claimed_key;
@@ -493,7 +502,7 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
   if (call->protocol == Protocol::kS3 && facts.resources.empty()) {
     facts.resources = api::handlers::S3Resources(call->s3);
   }
-  if (call->protocol == Protocol::kS3 && api::handlers::IsS3DataEvent(call->s3, call->operation)) {
+  if (data_event) {
     facts.data_event = true;
     facts.resources = api::handlers::S3DataEventResources(call->s3, call->s3_owner);
     facts.additional_event_data = api::handlers::S3AdditionalEventData(
@@ -524,40 +533,44 @@ void Dispatcher::Finish(std::shared_ptr<Call> call, Status status, Outcome outco
         }
         metrics_.AddEventsRecorded(1);
         metrics_.AddEventsIngested(external - std::min(external, r->duplicates));
-        if (!status.ok()) {
-          if (ErrorHttpStatus(status.code()) >= 500) {
-            Log(
-                LogLevel::kError, "internal error",
-                "\"request_id\":\"" + call->request_id + "\",\"error\":" + [&] {
-                  std::string s;
-                  AppendJsonString(&s, status.ToString());
-                  return s;
-                }());
-          }
-          return Reply(*call, ErrorReply(*call, status));
-        }
-        if (finish) finish(*r, &body);
-        if (call->protocol == Protocol::kS3) {
-          api::Reply reply;
-          if (call->s3_raw) {
-            reply.status = call->s3_status;
-            reply.content_type = std::move(call->s3_content_type);
-            reply.body = std::move(body);
-            api::AddS3Headers(&reply, call->s3_ids);
-          } else {
-            reply = api::S3Reply(call->s3_status, body, call->s3_ids);
-          }
-          for (auto& h : call->s3_headers) reply.headers.push_back(std::move(h));
-          return Reply(*call, std::move(reply));
-        }
-        if (call->protocol == Protocol::kQuery) {
-          return Reply(*call,
-                       api::QueryReply(call->operation, call->xmlns, body, call->request_id));
-        }
-        api::Reply reply = api::JsonReply(std::move(body), call->request_id);
-        if (call->cloudwatch_json) reply.content_type = "application/x-amz-json-1.0";
-        Reply(*call, std::move(reply));
+        if (status.ok() && finish) finish(*r, &body);
+        Answer(*call, status, std::move(body));
       });
+}
+
+// The call's reply: its error in the call's protocol, or the handler's body.
+void Dispatcher::Answer(Call& call, const Status& status, std::string body) {
+  if (!status.ok()) {
+    if (ErrorHttpStatus(status.code()) >= 500) {
+      Log(
+          LogLevel::kError, "internal error",
+          "\"request_id\":\"" + call.request_id + "\",\"error\":" + [&] {
+            std::string s;
+            AppendJsonString(&s, status.ToString());
+            return s;
+          }());
+    }
+    return Reply(call, ErrorReply(call, status));
+  }
+  if (call.protocol == Protocol::kS3) {
+    api::Reply reply;
+    if (call.s3_raw) {
+      reply.status = call.s3_status;
+      reply.content_type = std::move(call.s3_content_type);
+      reply.body = std::move(body);
+      api::AddS3Headers(&reply, call.s3_ids);
+    } else {
+      reply = api::S3Reply(call.s3_status, body, call.s3_ids);
+    }
+    for (auto& h : call.s3_headers) reply.headers.push_back(std::move(h));
+    return Reply(call, std::move(reply));
+  }
+  if (call.protocol == Protocol::kQuery) {
+    return Reply(call, api::QueryReply(call.operation, call.xmlns, body, call.request_id));
+  }
+  api::Reply reply = api::JsonReply(std::move(body), call.request_id);
+  if (call.cloudwatch_json) reply.content_type = "application/x-amz-json-1.0";
+  Reply(call, std::move(reply));
 }
 
 void Dispatcher::Reply(const Call& call, api::Reply reply) {

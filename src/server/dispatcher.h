@@ -38,6 +38,7 @@ class Dispatcher final : public RequestHandler {
   void HandleS3(std::shared_ptr<Call> call);
   api::Reply ErrorReply(const Call& call, const Status& status) const;
   void Finish(std::shared_ptr<Call> call, Status status, api::handlers::Outcome outcome);
+  void Answer(Call& call, const Status& status, std::string body);
   void Reply(const Call& call, api::Reply reply);
 
   DispatcherOptions options_;

@@ -396,6 +396,14 @@ std::vector<LoggingTrail> TrailRegistry::AllTrails() const {
   return out;
 }
 
+bool TrailRegistry::AnyMaySelectDataEvents() const {
+  std::lock_guard lock(mu_);
+  for (const auto& [arn, e] : trails_) {
+    if (e.selectors->MaySelectDataEvents()) return true;
+  }
+  return false;
+}
+
 Status TrailRegistry::UpdateStatus(std::string_view arn,
                                    const std::function<void(TrailStatus&)>& change) {
   std::lock_guard lock(mu_);

@@ -92,6 +92,10 @@ class TrailRegistry {
   std::vector<LoggingTrail> LoggingTrails() const;
   // For delivery: every trail, logging or not (a stopped trail may still owe deliveries).
   std::vector<LoggingTrail> AllTrails() const;
+  // Whether any trail, logging or not, may select a data event (TrailSelectors::
+  // MaySelectDataEvents). When none does, a data event is logged nowhere, as in CloudTrail, where
+  // data events are recorded only for the trails that select them.
+  bool AnyMaySelectDataEvents() const;
   // For delivery: changes the status fields of the trail `arn` (LatestDeliveryTime, …) and
   // persists them. kTrailNotFound when the trail is gone.
   Status UpdateStatus(std::string_view arn, const std::function<void(TrailStatus&)>& change);

@@ -118,6 +118,23 @@ bool TrailSelectors::Condition::Passes(std::string_view value) const {
   return false;
 }
 
+bool TrailSelectors::MaySelectDataEvents() const {
+  if (!advanced_) {
+    for (const Basic& b : basic_) {
+      if (!b.data.empty()) return true;
+    }
+    return false;
+  }
+  for (const Advanced& a : advanced_selectors_) {
+    bool passes = true;
+    for (const Condition& c : a.event_conditions) {
+      if (c.field == Field::kEventCategory && !c.Passes("Data")) passes = false;
+    }
+    if (passes) return true;
+  }
+  return false;
+}
+
 std::string_view TrailSelectors::FieldValue(Field field, const EventView& e) {
   switch (field) {
     case Field::kEventCategory:

@@ -96,6 +96,11 @@ class TrailSelectors {
   // advanced selector field conditions AND'ed; inside a condition any positive and no negative).
   bool Selects(const EventView& event) const;
 
+  // Whether some data event (eventCategory Data) could be selected: a basic selector with data
+  // resources, or an advanced selector whose eventCategory conditions pass "Data". A superset of
+  // Selects over data events, so false means no data event is ever logged by this trail.
+  bool MaySelectDataEvents() const;
+
  private:
   enum class Field : uint8_t {
     kEventCategory,

@@ -5,6 +5,7 @@ import json
 import subprocess
 import time
 import urllib.parse
+import urllib.request
 import uuid
 
 import botocore.exceptions
@@ -344,5 +345,60 @@ def test_object_calls_are_data_events(tmp_path):
         bucket_calls = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName",
                                                            "AttributeValue": "CreateBucket"}])
         assert len(bucket_calls["Events"]) == 2  # bucket-level calls stay management events
+    finally:
+        srv.stop()
+
+
+def recorded_total(srv):
+    with urllib.request.urlopen(srv.endpoint + "/metrics", timeout=30) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("opentrail_events_recorded_total "):
+                return int(line.split()[1])
+    raise AssertionError("opentrail_events_recorded_total is missing from /metrics")
+
+
+def test_data_events_are_recorded_only_while_a_trail_may_select_them(tmp_path):
+    """As in CloudTrail, a data event is logged only for the trails that select it: while no trail
+    selects data events, GetObject and HeadObject leave no record (and wait for no commit); once
+    one does, they are recorded again and delivered; dropping the selector stops it again."""
+    srv = Server(tmp_path / "data", extra_args=["--delivery-interval", "1s"]).start()
+    try:
+        bucket = f"logs-{uuid.uuid4().hex[:8]}"
+        srv.aws("s3api", "create-bucket", "--bucket", bucket)
+        srv.aws("cloudtrail", "create-trail", "--name", "reader", "--s3-bucket-name", bucket)
+        srv.aws("cloudtrail", "start-logging", "--name", "reader")
+        deadline = time.time() + 30
+        while not keys_on_disk(srv, bucket):
+            assert time.time() < deadline, "no log file was delivered"
+            time.sleep(0.3)
+        key = keys_on_disk(srv, bucket)[0]
+        s3 = srv.client("s3")
+
+        def read_object():
+            s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            s3.head_object(Bucket=bucket, Key=key)
+
+        before = recorded_total(srv)
+        read_object()
+        assert recorded_total(srv) == before, "unselected data events were recorded"
+
+        data = [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+                 "DataResources": [{"Type": "AWS::S3::Object",
+                                    "Values": [f"arn:aws:s3:::{bucket}/"]}]}]
+        srv.aws("cloudtrail", "put-event-selectors", "--trail-name", "reader",
+                "--event-selectors", json.dumps(data))
+        before = recorded_total(srv)
+        read_object()
+        assert recorded_total(srv) == before + 2
+        deadline = time.time() + 30
+        while not any(r["eventName"] == "HeadObject" for r in delivered_records(srv, bucket)):
+            assert time.time() < deadline, "the selected data events were not delivered"
+            time.sleep(0.3)
+
+        srv.aws("cloudtrail", "put-event-selectors", "--trail-name", "reader", "--event-selectors",
+                json.dumps([{"ReadWriteType": "All", "IncludeManagementEvents": True}]))
+        before = recorded_total(srv)
+        read_object()
+        assert recorded_total(srv) == before
     finally:
         srv.stop()

@@ -172,6 +172,48 @@ TEST(SelectorMatchTest, AdvancedOperators) {
   EXPECT_FALSE(bot.SelectedBy(either));
 }
 
+// MaySelectDataEvents may answer true where no data event is selected in the end, but never false
+// where one is: the dispatcher leaves data events unrecorded on its false.
+TEST(SelectorMatchTest, MaySelectDataEventsIsASupersetOfSelects) {
+  EXPECT_FALSE(TrailSelectors().MaySelectDataEvents()) << "the default logs management events";
+  EXPECT_FALSE(Basic(R"([{"ReadWriteType":"All"}])").MaySelectDataEvents());
+  EXPECT_FALSE(Basic(R"([{"DataResources":[]}])").MaySelectDataEvents());
+  EXPECT_FALSE(
+      Advanced(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}])")
+          .MaySelectDataEvents());
+
+  TrailSelectors basic =
+      Basic(R"([{"IncludeManagementEvents":false,"DataResources":[{"Type":"AWS::S3::Object",)"
+            R"("Values":["arn:aws:s3:::b/"]}]}])");
+  EXPECT_TRUE(basic.MaySelectDataEvents());
+  TrailSelectors advanced =
+      Advanced(R"([{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},)"
+               R"({"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},)"
+               R"({"Field":"resources.type","Equals":["AWS::S3::Object"]}]}])");
+  EXPECT_TRUE(advanced.MaySelectDataEvents());
+  for (const TrailSelectors* s : {&basic, &advanced}) {
+    EXPECT_TRUE(S3Data("arn:aws:s3:::b/k", "GetObject", true).SelectedBy(*s));
+  }
+
+  // Configurations validation would refuse still answer on the safe side: a selector without an
+  // eventCategory condition, or one whose condition lets "Data" through, may select data events.
+  SelectorConfig unchecked;
+  unchecked.configured = unchecked.advanced = true;
+  FieldSelector get;
+  get.field = "eventName";
+  get.equals = {"GetObject"};
+  unchecked.advanced_selectors = {{{}, {get}}};
+  EXPECT_TRUE(TrailSelectors(unchecked).MaySelectDataEvents());
+  FieldSelector not_management;
+  not_management.field = "eventCategory";
+  not_management.not_equals = {"Management"};
+  unchecked.advanced_selectors = {{{}, {not_management}}};
+  EXPECT_TRUE(TrailSelectors(unchecked).MaySelectDataEvents());
+  not_management.not_equals = {"Data"};
+  unchecked.advanced_selectors = {{{}, {not_management}}};
+  EXPECT_FALSE(TrailSelectors(unchecked).MaySelectDataEvents());
+}
+
 TEST(SelectorMatchTest, ViewOfScannedRecord) {
   std::string json =
       R"({"eventVersion":"1.11","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice"},)"
