@@ -128,8 +128,9 @@ struct AuthzRequest {
 };
 
 // The condition context of `request`: action, resource, principal and the global keys
-// (SetGlobalKeys) from the principal and the request's facts, plus `request.keys`.
-RequestContext AuthzContext(const AuthzRequest& request);
+// (SetGlobalKeys) from the principal and the request's facts, plus `request.keys`. Without
+// `with_keys` the keys are left out, for policies that read none (Policy::UsesContextKeys).
+RequestContext AuthzContext(const AuthzRequest& request, bool with_keys = true);
 
 // The final decision of a request that names a resource policy, given the decision of the
 // caller's identity policies (kImplicitDeny for principals outside `resource_account`). The

@@ -63,6 +63,10 @@ class Policy {
   const std::string& version() const;  // "2012-10-17", "2008-10-17", or "" when absent
   const std::string& id() const;       // the optional top-level "Id"
   const std::vector<StatementInfo>& statements() const;
+  // Whether deciding with this policy reads the context's keys: some statement has a Condition,
+  // or a ${…} variable in its Resource or NotResource. When none of the policies deciding a
+  // request does, a context without keys decides the same.
+  bool UsesContextKeys() const;
 
  private:
   friend Result<Policy> ParsePolicy(std::string_view json, const ParseOptions& options);

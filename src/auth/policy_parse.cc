@@ -434,6 +434,16 @@ const std::string& Policy::id() const { return PolicyAccess::Data(*this).id; }
 const std::vector<StatementInfo>& Policy::statements() const {
   return PolicyAccess::Data(*this).infos;
 }
+bool Policy::UsesContextKeys() const {
+  if (data_ == nullptr) return false;
+  for (const internal::Statement& s : data_->statements) {
+    if (!s.conditions.empty()) return true;
+    for (const internal::Pattern& r : s.resources) {
+      if (r.has_variables) return true;
+    }
+  }
+  return false;
+}
 
 size_t PolicySizeForQuota(std::string_view json) {
   size_t n = 0;

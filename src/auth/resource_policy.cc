@@ -17,11 +17,16 @@ bool IsBucketPolicyAction(std::string_view action) {
 
 }  // namespace
 
-RequestContext AuthzContext(const AuthzRequest& request) {
+RequestContext AuthzContext(const AuthzRequest& request, bool with_keys) {
   const Principal& p = request.principal;
   RequestContext ctx;
   ctx.action = request.action;
   ctx.resource = request.resource;
+  if (!with_keys) {
+    ctx.principal_arn = p.arn;
+    ctx.principal_account = p.account_id;
+    return ctx;
+  }
   RequestFacts facts;
   facts.principal_arn = p.arn;
   facts.principal_account = p.account_id;

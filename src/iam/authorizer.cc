@@ -1,7 +1,7 @@
 // NewPolicyAuthorizer: every request's decision from the caller's IAM policies (iam.md §2.6).
 // The compiled policy set of each principal is cached and reused until the registry's
 // generation moves, so the per-request cost is a shared-lock lookup, building the condition
-// context, and Decide().
+// context (its keys only when a deciding policy reads them), and Decide().
 #include <shared_mutex>
 #include <unordered_map>
 
@@ -15,6 +15,7 @@ struct PolicySet {
   bool known = false;  // false: the principal no longer exists, so nothing is allowed
   std::vector<auth::NamedPolicy> policies;
   std::optional<auth::NamedPolicy> boundary;
+  bool uses_keys = false;  // some policy above reads the context's keys
 };
 
 bool IsIamOrSts(std::string_view action) {
@@ -41,7 +42,8 @@ class PolicyAuthorizer final : public auth::Authorizer {
     if (p.account_id != registry_.AccountId()) {
       // Another account's identity: only a resource policy can let it in.
       if (!resource_policy) return auth::AccessDenied(request, false);
-      return auth::DecideWithResourcePolicy(request, auth::AuthzContext(request),
+      return auth::DecideWithResourcePolicy(request,
+                                            auth::AuthzContext(request, ResourceUsesKeys(request)),
                                             auth::Decision::kImplicitDeny);
     }
     if (p.type == auth::PrincipalType::kRoot && !resource_policy) {
@@ -52,8 +54,15 @@ class PolicyAuthorizer final : public auth::Authorizer {
     if (p.temporary && !p.mfa_authenticated && IsIamOrSts(request.action)) {
       return auth::AccessDenied(request, false);
     }
-    const auth::RequestContext ctx = auth::AuthzContext(request);
-    const auth::Decision d = IdentityDecision(p, ctx);
+    if (p.type == auth::PrincipalType::kRoot) {  // allowed by identity; the resource policy decides
+      return auth::DecideWithResourcePolicy(request,
+                                            auth::AuthzContext(request, ResourceUsesKeys(request)),
+                                            auth::Decision::kAllowed);
+    }
+    std::shared_ptr<const PolicySet> set = SetFor(p);
+    const auth::RequestContext ctx =
+        auth::AuthzContext(request, set->uses_keys || ResourceUsesKeys(request));
+    const auth::Decision d = IdentityDecision(*set, ctx);
     if (resource_policy) return auth::DecideWithResourcePolicy(request, ctx, d);
     if (d != auth::Decision::kAllowed) {
       return auth::AccessDenied(request, d == auth::Decision::kExplicitDeny);
@@ -62,14 +71,16 @@ class PolicyAuthorizer final : public auth::Authorizer {
   }
 
  private:
+  static bool ResourceUsesKeys(const auth::AuthzRequest& request) {
+    return request.resource_policy != nullptr && request.resource_policy->UsesContextKeys();
+  }
+
   // The caller's identity policies (and permissions boundary) on their own.
-  auth::Decision IdentityDecision(const auth::Principal& p, const auth::RequestContext& ctx) const {
-    if (p.type == auth::PrincipalType::kRoot) return auth::Decision::kAllowed;
-    std::shared_ptr<const PolicySet> set = SetFor(p);
-    if (!set->known) return auth::Decision::kImplicitDeny;
-    const auth::Decision d = auth::Decide(set->policies, ctx);
-    if (d != auth::Decision::kAllowed || !set->boundary) return d;
-    const auth::Decision b = auth::Decide(std::span(&*set->boundary, 1), ctx);
+  static auth::Decision IdentityDecision(const PolicySet& set, const auth::RequestContext& ctx) {
+    if (!set.known) return auth::Decision::kImplicitDeny;
+    const auth::Decision d = auth::Decide(set.policies, ctx);
+    if (d != auth::Decision::kAllowed || !set.boundary) return d;
+    const auth::Decision b = auth::Decide(std::span(&*set.boundary, 1), ctx);
     return b == auth::Decision::kAllowed ? d : b;
   }
 
@@ -91,6 +102,10 @@ class PolicyAuthorizer final : public auth::Authorizer {
       set->known = true;
       set->policies = std::move(*policies);
       set->boundary = std::move(*boundary);
+      for (const auth::NamedPolicy& named : set->policies) {
+        set->uses_keys = set->uses_keys || named.policy.UsesContextKeys();
+      }
+      set->uses_keys = set->uses_keys || (set->boundary && set->boundary->policy.UsesContextKeys());
     }
     std::unique_lock lock(mu_);
     // A stale generation read above only costs one more rebuild on the next request.

@@ -74,6 +74,23 @@ void CheckConditions(std::string_view key, std::span<const CondCase> cases) {
 
 using V = std::vector<std::string>;
 
+TEST(PolicyEval, UsesContextKeysWhenAConditionOrAVariableCanReadThem) {
+  EXPECT_FALSE(Policy().UsesContextKeys());
+  EXPECT_FALSE(MustParse(AllowStatement(R"("s3:*")", R"("arn:aws:s3:::b/*")")).UsesContextKeys());
+  EXPECT_TRUE(MustParse(Guarded("Bool", "aws:SecureTransport", R"("true")")).UsesContextKeys());
+  EXPECT_TRUE(MustParse(AllowStatement(R"("s3:*")", R"("arn:aws:s3:::b/${aws:username}/*")"))
+                  .UsesContextKeys());
+  // Under the 2008 version ${…} is literal text, not a variable.
+  EXPECT_FALSE(MustParse(R"({"Version":"2008-10-17","Statement":{"Effect":"Allow",)"
+                         R"("Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}"}})")
+                   .UsesContextKeys());
+  EXPECT_TRUE(
+      MustParse(R"({"Version":"2012-10-17","Statement":[)"
+                R"({"Effect":"Allow","Action":"s3:*","Resource":"*"},)"
+                R"({"Effect":"Deny","Action":"s3:*","NotResource":"arn:aws:s3:::${aws:userid}"}]})")
+          .UsesContextKeys());
+}
+
 TEST(PolicyEval, ActionsMatchCaseInsensitivelyWithWildcards) {
   struct Case {
     std::string_view pattern, action;

@@ -219,6 +219,49 @@ TEST_F(AuthorizerTest, RootOfTheAccountIsAllowed) {
   EXPECT_THAT(Check(root, "cloudtrail:DeleteTrail"), IsOk());
 }
 
+TEST_F(AuthorizerTest, PolicyVariablesInResourcesAreResolved) {
+  ASSERT_THAT(
+      iam().PutInlinePolicy(
+          false, "alice", "home",
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}]})"),
+      IsOk());
+
+  EXPECT_THAT(Check(alice_, "s3:GetObject", "arn:aws:s3:::b/home/alice/x"), IsOk());
+  EXPECT_THAT(Check(alice_, "s3:GetObject", "arn:aws:s3:::b/home/bob/x"),
+              HasError(Error::kAccessDenied));
+}
+
+// The keys are left out of the context only when no deciding policy reads them: a bucket policy
+// with a condition still sees them, for the root of the account as for a user whose own policies
+// have no condition.
+TEST_F(AuthorizerTest, ResourcePolicyConditionsSeeTheKeys) {
+  ASSERT_THAT(
+      iam().PutInlinePolicy(
+          false, "alice", "s3",
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
+      IsOk());
+  auto bucket_policy = auth::ParsePolicy(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",)"
+      R"("Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})",
+      {.kind = auth::PolicyKind::kResource});
+  ASSERT_THAT(bucket_policy, IsOk());
+  auth::Principal root;
+  root.type = auth::PrincipalType::kRoot;
+  root.account_id = std::string(kAccount);
+  root.arn = "arn:aws:iam::123456789012:root";
+  for (const auth::Principal* p : {&alice_, &root}) {
+    SCOPED_TRACE(p->arn);
+    auth::AuthzRequest r(*p, "s3:GetObject", "arn:aws:s3:::b/k");
+    r.now = clock_.Now();
+    r.resource_policy = &*bucket_policy;
+    r.resource_account = kAccount;
+    r.secure_transport = true;
+    EXPECT_THAT(authorizer_->Authorize(r), IsOk());
+    r.secure_transport = false;
+    EXPECT_THAT(authorizer_->Authorize(r), HasError(Error::kAccessDenied));
+  }
+}
+
 TEST_F(AuthorizerTest, PermissionsBoundaryLimitsAllows) {
   ASSERT_THAT(
       iam().CreateUser("bounded", "/", {}, "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"),
