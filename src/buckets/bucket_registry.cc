@@ -672,14 +672,28 @@ Result<ObjectInfo> BucketRegistry::Facts(const BucketInfo& bucket, std::string_v
     return NoSuchKey();
   }
   std::string meta_path = MetaPath(bucket.name, key);
-  auto text = env_.fs.ReadFile(meta_path);
+  const std::optional<FileStamp> stamp = env_.fs.Stamp(meta_path);
+  std::shared_ptr<const Sidecar> cached;
+  if (stamp) {
+    std::lock_guard lock(sidecars_mu_);
+    auto it = sidecars_.find(meta_path);
+    if (it != sidecars_.end() && it->second.stamp.Same(*stamp)) cached = it->second.sidecar;
+  }
+  Result<std::string> text =
+      cached ? Result<std::string>(std::string()) : env_.fs.ReadFile(meta_path);
   // Every object has its sidecar (written first); a folder has none, so only a path without one
   // needs the directory check.
   if (!text.ok() && IsDir(env_.fs, path)) return NoSuchKey();
   ObjectInfo info;
   info.key = std::string(key);
   info.size = *size;
-  Sidecar sidecar = ParseSidecar(text.ok() ? std::string_view(*text) : std::string_view());
+  Sidecar sidecar =
+      cached ? *cached : ParseSidecar(text.ok() ? std::string_view(*text) : std::string_view());
+  if (!cached && text.ok() && stamp && stamp->settled && !sidecar.etag_hex.empty()) {
+    std::lock_guard lock(sidecars_mu_);
+    if (sidecars_.size() >= kMaxCachedSidecars) sidecars_.clear();
+    sidecars_[meta_path] = CachedSidecar{*stamp, std::make_shared<const Sidecar>(sidecar)};
+  }
   if (!sidecar.content_type.empty()) info.content_type = sidecar.content_type;
   auto modified = ParseIso8601(sidecar.last_modified);
   info.last_modified = modified.ok() ? *modified : bucket.creation_date;

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/policy.h"
@@ -477,6 +478,16 @@ class BucketRegistry {
   // Local objects: writers hold it shared; a delete pruning directories, and the write-back of a
   // lazily computed ETag, hold it exclusively.
   mutable std::shared_mutex tree_mu_;
+  // Parsed sidecars by path, reused by Facts while the file's stamp stays the same: a stat
+  // instead of open, read, close and a parse on every GetObject and HeadObject. Only settled
+  // files (FileStamp::settled) with an ETag are kept; cleared when it reaches kMaxCachedSidecars.
+  static constexpr size_t kMaxCachedSidecars = 16384;
+  struct CachedSidecar {
+    FileStamp stamp;
+    std::shared_ptr<const internal::Sidecar> sidecar;
+  };
+  mutable std::mutex sidecars_mu_;
+  mutable std::unordered_map<std::string, CachedSidecar> sidecars_;
   std::atomic<bool> shutting_down_{false};
   std::mutex sleep_mu_;
   std::condition_variable sleep_cv_;

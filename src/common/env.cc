@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -219,6 +220,22 @@ class PosixFileSystem final : public FileSystem {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return IoError("stat", path, errno);
     return static_cast<uint64_t>(st.st_size);
+  }
+  std::optional<FileStamp> Stamp(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    auto ns = [](const timespec& t) { return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; };
+    FileStamp stamp;
+    stamp.device = static_cast<uint64_t>(st.st_dev);
+    stamp.inode = static_cast<uint64_t>(st.st_ino);
+    stamp.size = static_cast<uint64_t>(st.st_size);
+    stamp.mtime_ns = ns(st.st_mtim);
+    stamp.ctime_ns = ns(st.st_ctim);
+    // The file system stamps ctime from the real clock, so it is judged against that clock.
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    stamp.settled = stamp.ctime_ns < ns(now) - 2'000'000'000;
+    return stamp;
   }
 };
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +48,23 @@ class RandomAccessFile {
   virtual uint64_t Size() const = 0;
 };
 
+// What tells one state of a file from another: a rewrite, in place or by a rename over it, changes
+// the inode, size, mtime or ctime. `settled`: the ctime is over two seconds old, so any later
+// change sets a ctime that differs from it even on a file system with coarse timestamps, and even
+// when a rename brings back a reused inode number with the same size.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  bool settled = false;
+  bool Same(const FileStamp& o) const {
+    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns &&
+           ctime_ns == o.ctime_ns;
+  }
+};
+
 // The file operations the store and the server need; tests swap in MemFs / FaultyFs.
 class FileSystem {
  public:
@@ -69,6 +87,12 @@ class FileSystem {
   virtual Result<std::vector<std::string>> List(const std::string& dir) = 0;
   virtual bool Exists(const std::string& path) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;
+  // The file's stamp (one stat); nullopt when it cannot be stat'ed or this file system keeps no
+  // stamps (then callers read the file instead of trusting what they cached).
+  virtual std::optional<FileStamp> Stamp(const std::string& path) {
+    (void)path;
+    return std::nullopt;
+  }
 };
 
 struct Env {

@@ -251,6 +251,82 @@ TEST(ObjectsOpenCost, OpenObjectOpensOnceAndStatsNothing) {
   EXPECT_THAT((*reg)->OpenObject("no-such-b", "k"), HasError(Error::kNoSuchBucket));
 }
 
+// A settled sidecar is parsed once and then only stat'ed, until anything rewrites it: a PutObject
+// over the key, or another process renaming a new file over it. A sidecar still settling is read
+// every time.
+TEST(ObjectsOpenCost, SettledSidecarsAreReadOnceUntilTheyChange) {
+  testing::TempDir dir;
+  testing::MemRegistryStore store;
+  ot::testing::FakeClock clock;
+  ot::testing::SeededRandom random;
+  CountingFileSystem fs;
+  Env env{clock, fs, random};
+  RegistryOptions options;
+  options.dir = dir.path() + "/buckets";
+  options.meta_dir = dir.path() + "/meta";
+  auto reg = BucketRegistry::Open(options, store, env);
+  ASSERT_THAT(reg, IsOk());
+  ASSERT_THAT((*reg)->Create("cache-b", "us-east-1", "111122223333"), IsOk());
+  auto put = [&](std::string body, std::map<std::string, std::string> metadata) {
+    PutObjectRequest p;
+    p.bucket = "cache-b";
+    p.key = "AWSLogs/f.json.gz";
+    p.body = std::move(body);
+    p.metadata = std::move(metadata);
+    ASSERT_THAT((*reg)->PutObject(p), IsOk());
+  };
+  auto head = [&] { return (*reg)->HeadObject("cache-b", "AWSLogs/f.json.gz"); };
+
+  put("first", {{"n", "1"}});
+  for (int i = 0; i < 2; ++i) {  // not settled: read every time
+    fs.Reset();
+    ASSERT_THAT((*reg)->OpenObject("cache-b", "AWSLogs/f.json.gz"), IsOk());
+    EXPECT_EQ(fs.whole_reads, 1);
+  }
+
+  fs.settle_all = true;
+  ASSERT_THAT(head(), IsOk());  // fills the cache
+  fs.Reset();
+  auto reader = (*reg)->OpenObject("cache-b", "AWSLogs/f.json.gz");
+  ASSERT_THAT(reader, IsOk());
+  EXPECT_EQ(fs.whole_reads, 0);
+  EXPECT_EQ(fs.stamps, 1);
+  EXPECT_THAT(reader->info.metadata, ElementsAre(Pair("n", "1")));
+  EXPECT_EQ(reader->info.size, 5u);
+
+  put("second", {{"n", "2"}});
+  fs.Reset();
+  auto info = head();
+  ASSERT_THAT(info, IsOk());
+  EXPECT_EQ(fs.whole_reads, 1);
+  EXPECT_THAT(info->metadata, ElementsAre(Pair("n", "2")));
+  EXPECT_EQ(info->size, 6u);
+  const std::string etag = info->etag;
+
+  // Another process puts a new sidecar in place (same size, new inode).
+  const std::string meta = dir.path() + "/meta/cache-b/AWSLogs/f.json.gz.json";
+  std::string text;
+  {
+    std::ifstream in(meta);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const size_t at = text.find(R"("n":"2")");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, 7, R"("n":"3")");
+  {
+    std::ofstream out(meta + ".new", std::ios::trunc);
+    out << text;
+  }
+  std::filesystem::rename(meta + ".new", meta);
+  info = head();
+  ASSERT_THAT(info, IsOk());
+  EXPECT_THAT(info->metadata, ElementsAre(Pair("n", "3")));
+  EXPECT_EQ(info->etag, etag);
+
+  ASSERT_THAT((*reg)->DeleteObject("cache-b", "AWSLogs/f.json.gz"), IsOk());
+  EXPECT_THAT(head(), HasError(Error::kNoSuchKey));
+}
+
 TEST_F(ObjectsTest, KeysWithSpacesPlusAndUnicode) {
   Put("dir/sp ace+plus.txt");
   Put("dir/\xc3\xa9t\xc3\xa9.gz");

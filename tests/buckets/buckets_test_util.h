@@ -78,14 +78,24 @@ class CountingFileSystem final : public FileSystem {
     ++stats;
     return real_.FileSize(p);
   }
+  // The real stamps; with `settle_all`, every file counts as settled however new it is.
+  std::optional<FileStamp> Stamp(const std::string& p) override {
+    ++stamps;
+    std::optional<FileStamp> stamp = real_.Stamp(p);
+    if (stamp && settle_all) stamp->settled = true;
+    return stamp;
+  }
 
-  void Reset() { lists = opens = whole_reads = exists = stats = 0; }
+  void Reset() { lists = opens = whole_reads = exists = stats = stamps = 0; }
+
+  bool settle_all = false;
 
   int lists = 0;
   int opens = 0;        // OpenRead
   int whole_reads = 0;  // ReadFile (a sidecar)
   int exists = 0;
-  int stats = 0;  // FileSize
+  int stats = 0;   // FileSize
+  int stamps = 0;  // Stamp
 
  private:
   class NoSyncFile final : public WritableFile {
