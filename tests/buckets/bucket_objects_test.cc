@@ -150,23 +150,36 @@ TEST_F(ObjectsTest, MaxKeysTruncatesAndMarkersResumeAcrossCommonPrefixes) {
   EXPECT_THAT(Keys(List("", "", "zzz")), IsEmpty());
 }
 
-// A page walks only the directories that can hold its keys, and stops once it is full: over
-// 20 folders of 20 keys, a 5-key page from the middle lists the bucket's root, one folder, and
-// asks each entry of those two whether it is a folder (~45 listings), where listing everything
-// would take over 400.
-TEST(ObjectsListingCost, APageListsOnlyTheFoldersItShows) {
+// A registry over the real file system that counts what reads cost (CountingFileSystem), with
+// one bucket.
+struct CountingRegistry {
+  Status Open(std::string_view bucket) {
+    RegistryOptions options;
+    options.dir = dir.path() + "/buckets";
+    options.meta_dir = dir.path() + "/meta";
+    reg = BucketRegistry::Open(options, store, env);
+    if (!reg.ok()) return reg.status();
+    return (*reg)->Create(std::string(bucket), "us-east-1", "111122223333").status();
+  }
+
   testing::TempDir dir;
   testing::MemRegistryStore store;
   ot::testing::FakeClock clock;
   ot::testing::SeededRandom random;
   CountingFileSystem fs;
   Env env{clock, fs, random};
-  RegistryOptions options;
-  options.dir = dir.path() + "/buckets";
-  options.meta_dir = dir.path() + "/meta";
-  auto reg = BucketRegistry::Open(options, store, env);
-  ASSERT_THAT(reg, IsOk());
-  ASSERT_THAT((*reg)->Create("cost-b", "us-east-1", "111122223333"), IsOk());
+  Result<std::unique_ptr<BucketRegistry>> reg = Status(Error::kInternal, "not opened");
+};
+
+// A page walks only the directories that can hold its keys, and stops once it is full: over
+// 20 folders of 20 keys, a 5-key page from the middle lists the bucket's root, one folder, and
+// asks each entry of those two whether it is a folder (~45 listings), where listing everything
+// would take over 400.
+TEST(ObjectsListingCost, APageListsOnlyTheFoldersItShows) {
+  CountingRegistry counted;
+  ASSERT_THAT(counted.Open("cost-b"), IsOk());
+  CountingFileSystem& fs = counted.fs;
+  auto& reg = counted.reg;
   std::vector<std::string> all;
   for (int d = 0; d < 20; ++d) {
     for (int f = 0; f < 20; ++f) {
@@ -210,18 +223,10 @@ TEST(ObjectsListingCost, APageListsOnlyTheFoldersItShows) {
 // once and its size comes from that open file, the sidecar is read once, and no path is stat'ed
 // besides; keys that cannot be opened still fail as they did.
 TEST(ObjectsOpenCost, OpenObjectOpensOnceAndStatsNothing) {
-  testing::TempDir dir;
-  testing::MemRegistryStore store;
-  ot::testing::FakeClock clock;
-  ot::testing::SeededRandom random;
-  CountingFileSystem fs;
-  Env env{clock, fs, random};
-  RegistryOptions options;
-  options.dir = dir.path() + "/buckets";
-  options.meta_dir = dir.path() + "/meta";
-  auto reg = BucketRegistry::Open(options, store, env);
-  ASSERT_THAT(reg, IsOk());
-  ASSERT_THAT((*reg)->Create("open-b", "us-east-1", "111122223333"), IsOk());
+  CountingRegistry counted;
+  ASSERT_THAT(counted.Open("open-b"), IsOk());
+  CountingFileSystem& fs = counted.fs;
+  auto& reg = counted.reg;
   PutObjectRequest put;
   put.bucket = "open-b";
   put.key = "AWSLogs/1/f.json.gz";
@@ -255,18 +260,10 @@ TEST(ObjectsOpenCost, OpenObjectOpensOnceAndStatsNothing) {
 // over the key, or another process renaming a new file over it. A sidecar still settling is read
 // every time.
 TEST(ObjectsOpenCost, SettledSidecarsAreReadOnceUntilTheyChange) {
-  testing::TempDir dir;
-  testing::MemRegistryStore store;
-  ot::testing::FakeClock clock;
-  ot::testing::SeededRandom random;
-  CountingFileSystem fs;
-  Env env{clock, fs, random};
-  RegistryOptions options;
-  options.dir = dir.path() + "/buckets";
-  options.meta_dir = dir.path() + "/meta";
-  auto reg = BucketRegistry::Open(options, store, env);
-  ASSERT_THAT(reg, IsOk());
-  ASSERT_THAT((*reg)->Create("cache-b", "us-east-1", "111122223333"), IsOk());
+  CountingRegistry counted;
+  ASSERT_THAT(counted.Open("cache-b"), IsOk());
+  CountingFileSystem& fs = counted.fs;
+  auto& reg = counted.reg;
   auto put = [&](std::string body, std::map<std::string, std::string> metadata) {
     PutObjectRequest p;
     p.bucket = "cache-b";
@@ -304,7 +301,7 @@ TEST(ObjectsOpenCost, SettledSidecarsAreReadOnceUntilTheyChange) {
   const std::string etag = info->etag;
 
   // Another process puts a new sidecar in place (same size, new inode).
-  const std::string meta = dir.path() + "/meta/cache-b/AWSLogs/f.json.gz.json";
+  const std::string meta = counted.dir.path() + "/meta/cache-b/AWSLogs/f.json.gz.json";
   std::string text;
   {
     std::ifstream in(meta);

@@ -263,6 +263,15 @@ def test_zz_delete_object_and_delete_objects(logs):
     srv.aws("s3api", "delete-bucket", "--bucket", bucket)
 
 
+def first_delivered_key(srv, bucket):
+    """The first key of the bucket once a trail has delivered anything into it."""
+    deadline = time.time() + 30
+    while not keys_on_disk(srv, bucket):
+        assert time.time() < deadline, "no log file was delivered"
+        time.sleep(0.3)
+    return keys_on_disk(srv, bucket)[0]
+
+
 def delivered_records(srv, bucket):
     out = []
     for key in keys_on_disk(srv, bucket):
@@ -291,11 +300,7 @@ def test_object_calls_are_data_events(tmp_path):
         srv.aws("cloudtrail", "create-trail", "--name", "default", "--s3-bucket-name", mgmt_bucket)
         for t in ("with-data", "default"):
             srv.aws("cloudtrail", "start-logging", "--name", t)
-        deadline = time.time() + 30
-        while not keys_on_disk(srv, data_bucket):
-            assert time.time() < deadline, "no log file was delivered"
-            time.sleep(0.3)
-        key = keys_on_disk(srv, data_bucket)[0]
+        key = first_delivered_key(srv, data_bucket)
         s3 = srv.client("s3")
         body = s3.get_object(Bucket=data_bucket, Key=key)["Body"].read()
         s3.head_object(Bucket=data_bucket, Key=key)
@@ -367,11 +372,7 @@ def test_data_events_are_recorded_only_while_a_trail_may_select_them(tmp_path):
         srv.aws("s3api", "create-bucket", "--bucket", bucket)
         srv.aws("cloudtrail", "create-trail", "--name", "reader", "--s3-bucket-name", bucket)
         srv.aws("cloudtrail", "start-logging", "--name", "reader")
-        deadline = time.time() + 30
-        while not keys_on_disk(srv, bucket):
-            assert time.time() < deadline, "no log file was delivered"
-            time.sleep(0.3)
-        key = keys_on_disk(srv, bucket)[0]
+        key = first_delivered_key(srv, bucket)
         s3 = srv.client("s3")
 
         def read_object():
